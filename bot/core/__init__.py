@@ -1,0 +1,1 @@
+"""The transport-agnostic core: answers, scam checks, the checklist engine and triage."""

@@ -1,0 +1,1 @@
+"""Advisories: the model, loading and validation, chunking, and the operator's data files."""

@@ -1,0 +1,1 @@
+"""Retrieval: embedder, FAISS and BM25 indexes, hybrid search and the index build."""
