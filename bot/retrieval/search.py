@@ -1,0 +1,120 @@
+"""Search: dense, BM25 and hybrid (reciprocal rank fusion) over a loaded index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import bm25s
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from bot.retrieval import store
+from bot.retrieval.dense import dense_search, load_dense_index
+from bot.retrieval.embedder import Encoder, Matrix
+from bot.retrieval.fusion import reciprocal_rank_fusion
+from bot.retrieval.hits import SearchHit
+from bot.retrieval.sparse import load_sparse_index, sparse_search
+
+SearchMode = Literal["dense", "bm25", "hybrid"]
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """A loaded build: chunk records, advisory metadata, vectors and both indexes."""
+
+    manifest: dict[str, Any]
+    chunks: list[store.ChunkRecord]
+    advisories: dict[str, dict[str, Any]]
+    vectors: Matrix
+    dense: faiss.Index
+    sparse: bm25s.BM25
+
+    @classmethod
+    def load(cls, index_dir: Path, *, model: str | None = None) -> SearchIndex:
+        """Load the live build; with ``model``, refuse an index built with another model."""
+        manifest = store.read_manifest(index_dir)
+        folder = store.live_build_dir(index_dir, manifest)
+        assert manifest is not None
+        if model is not None and manifest.get("model") != model:
+            raise store.IndexMismatchError(
+                f"index built with {manifest.get('model')!r}, configured model is {model!r}: rebuild it"
+            )
+        return cls(
+            manifest=manifest,
+            chunks=store.read_chunks(folder),
+            advisories=store.read_json(folder / store.ADVISORIES_FILE),
+            vectors=store.load_vectors(folder),
+            dense=load_dense_index(folder / store.DENSE_FILE),
+            sparse=load_sparse_index(folder / store.SPARSE_DIR),
+        )
+
+    def hit(self, row: int, score: float, dense_score: float) -> SearchHit:
+        """The search hit for chunk ``row``."""
+        chunk = self.chunks[row]
+        meta = self.advisories[chunk.advisory_id]
+        return SearchHit(
+            chunk_id=chunk.id,
+            advisory_id=chunk.advisory_id,
+            title=meta["title"],
+            category=meta["category"],
+            issuer=meta["issuer"],
+            source_url=meta["source_url"],
+            published=str(meta["published"]),
+            region=meta["region"],
+            heading=chunk.heading,
+            kind=chunk.kind,
+            text=chunk.text,
+            score=float(score),
+            dense_score=float(dense_score),
+        )
+
+
+def rank_rows(
+    index: SearchIndex, query: str, query_vector: Matrix, k: int, mode: SearchMode
+) -> list[tuple[int, float]]:
+    """Rows of the best ``k`` chunks with their mode's score, best first."""
+    if not index.chunks:
+        return []
+    if mode == "dense":
+        scores, ids = dense_search(index.dense, query_vector[None, :], k)
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+    if mode == "bm25":
+        bm25_scores, bm25_ids = sparse_search(index.sparse, query, k)
+        return [(int(i), float(s)) for s, i in zip(bm25_scores, bm25_ids, strict=True)]
+    _, dense_ids = dense_search(index.dense, query_vector[None, :], CANDIDATES)
+    _, sparse_ids = sparse_search(index.sparse, query, CANDIDATES)
+    dense_rank = [int(i) for i in dense_ids[0] if i >= 0]
+    return reciprocal_rank_fusion([dense_rank, [int(i) for i in sparse_ids]])[:k]
+
+
+class Searcher:
+    """Search one loaded index with one encoder."""
+
+    def __init__(self, index: SearchIndex, encoder: Encoder, *, mode: SearchMode = "hybrid") -> None:
+        """Keep the index and the encoder; ``mode`` is the default for :meth:`search`."""
+        if index.manifest.get("model") != encoder.name:
+            raise store.IndexMismatchError("the index and the encoder use different models")
+        self.index = index
+        self.encoder = encoder
+        self.mode: SearchMode = mode
+
+    def search(self, query: str, k: int = 5, *, mode: SearchMode | None = None) -> list[SearchHit]:
+        """The ``k`` best chunks for ``query``."""
+        return self.search_many([query], k, mode=mode)[0]
+
+    def search_many(self, queries: list[str], k: int = 5, *, mode: SearchMode | None = None) -> list[list[SearchHit]]:
+        """Search several queries with one encoder call."""
+        vectors = self.encoder.encode(queries)
+        return [self.search_vector(q, v, k, mode=mode) for q, v in zip(queries, vectors, strict=True)]
+
+    def search_vector(
+        self, query: str, vector: npt.NDArray[np.float32], k: int, *, mode: SearchMode | None = None
+    ) -> list[SearchHit]:
+        """Search with a query already encoded."""
+        rows = rank_rows(self.index, query, vector, k, mode or self.mode)
+        cosines = self.index.vectors[[r for r, _ in rows]] @ vector if rows else np.zeros(0)
+        return [self.index.hit(row, score, float(cos)) for (row, score), cos in zip(rows, cosines, strict=True)]
