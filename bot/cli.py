@@ -1,0 +1,66 @@
+"""The ``fraudbot`` command line (also ``python -m bot``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.commands import index as index_cmds
+from bot.settings import Settings, SettingsError, offline_environment
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="fraudbot", description="Fraud-awareness chatbot and its tools.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="build or inspect the search index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    build = index_sub.add_parser("build", help="build the index (incremental)")
+    build.add_argument("--full", action="store_true", help="re-embed everything")
+    build.set_defaults(func=index_cmds.cmd_index_build)
+    status = index_sub.add_parser("status", help="what the index holds and what changed since")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=index_cmds.cmd_index_status)
+
+    lint = sub.add_parser("lint", help="check the knowledge folder (exit 1 on errors)")
+    lint.set_defaults(func=index_cmds.cmd_lint)
+
+    search = sub.add_parser("search", help="search the advisories")
+    search.add_argument("query", nargs="?", help="what to look for")
+    search.add_argument("-k", type=int, default=5, help="how many hits")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--jsonl", action="store_true", help='read {"id","text"} lines on stdin')
+    search.set_defaults(func=index_cmds.cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "bm25s", "sentence_transformers", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    offline_environment()
+    try:
+        settings = Settings()
+    except SettingsError as exc:
+        print(f"fraudbot: {exc}", file=sys.stderr)
+        return 2
+    func: Command = args.func
+    try:
+        return func(settings, args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

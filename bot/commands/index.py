@@ -1,0 +1,127 @@
+"""``fraudbot index build|status``, ``fraudbot lint`` and ``fraudbot search``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from bot.commands.common import load_encoder, load_searcher, print_json, run_jsonl
+from bot.knowledge.lint import lint_knowledge
+from bot.retrieval import store
+from bot.retrieval.build import build_index
+from bot.retrieval.hits import SearchHit
+from bot.retrieval.lifecycle import knowledge_changes
+from bot.settings import Settings
+
+
+def cmd_index_build(settings: Settings, args: argparse.Namespace) -> int:
+    """Build the index, incrementally unless --full."""
+    encoder = load_encoder(settings)
+    bar = tqdm(total=0, unit="chunk", desc="embedding", disable=not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = build_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder, full=args.full,
+                         progress=progress)
+    bar.close()
+    for problem in report.problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+    print(
+        f"indexed {report.advisories} advisories, {report.chunks} chunks "
+        f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s"
+    )
+    return 0
+
+
+def index_status(settings: Settings) -> dict[str, Any]:
+    """What the live index holds and how it differs from the knowledge folder."""
+    manifest = store.read_manifest(settings.paths.index_dir)
+    if manifest is None:
+        return {"built": False, "index_dir": str(settings.paths.index_dir)}
+    changes = knowledge_changes(settings.paths.knowledge_dir, manifest)
+    return {
+        "built": True,
+        "model": manifest["model"],
+        "configured_model": settings.retrieval.embedding_model,
+        "dimension": manifest["dimension"],
+        "built_at": manifest["built_at"],
+        "advisories": manifest["counts"]["advisories"],
+        "chunks": manifest["counts"]["chunks"],
+        "last_build": manifest.get("last_build", {}),
+        "changed_since_build": {"added": changes.added, "changed": changes.changed, "removed": changes.removed},
+        "skipped": manifest.get("skipped", []),
+    }
+
+
+def cmd_index_status(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the index status."""
+    status = index_status(settings)
+    if args.json:
+        print_json(status)
+        return 0
+    if not status["built"]:
+        print(f"no index in {status['index_dir']}: run `fraudbot index build`")
+        return 1
+    print(f"model:       {status['model']} (dimension {status['dimension']})")
+    if status["model"] != status["configured_model"]:
+        print(f"             configured model is {status['configured_model']}: the next start rebuilds")
+    print(f"built at:    {status['built_at']}")
+    print(f"advisories:  {status['advisories']}  chunks: {status['chunks']}")
+    changed = status["changed_since_build"]
+    for kind in ("added", "changed", "removed"):
+        for name in changed[kind]:
+            print(f"{kind}:       {name}")
+    if not any(changed.values()):
+        print("up to date:  no advisory changed since the build")
+    for entry in status["skipped"]:
+        print(f"skipped:     {entry['file']}: {entry['field']}: {entry['message']}")
+    return 0
+
+
+def cmd_lint(settings: Settings, args: argparse.Namespace) -> int:
+    """Check every knowledge file; exit 1 when any error is found."""
+    problems = lint_knowledge(settings.paths.knowledge_dir)
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    print(f"{errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """The public JSON form of a hit."""
+    data = hit.to_dict()
+    data.pop("dense_score", None)
+    return data
+
+
+def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    """Search the advisories; --jsonl reads queries from stdin."""
+    searcher = load_searcher(settings)
+    if args.jsonl:
+        return run_jsonl(
+            sys.stdin,
+            sys.stdout,
+            lambda texts: [{"hits": [hit_json(h) for h in hits]} for hits in searcher.search_many(texts, args.k)],
+        )
+    if not args.query:
+        print("give a QUERY, or --jsonl to read queries from stdin", file=sys.stderr)
+        return 2
+    hits = searcher.search(args.query, args.k)
+    if args.json:
+        print_json([hit_json(h) for h in hits])
+        return 0
+    if not hits:
+        print("no advisory matched")
+    for rank, hit in enumerate(hits, start=1):
+        print(f"{rank}. {hit.title}  [{hit.category}, {hit.region}]  score {hit.score:.3f}")
+        print(f"   {hit.heading}: {hit.text[:300]}")
+        print(f"   {hit.issuer}, {hit.published}: {hit.source_url}")
+    return 0
