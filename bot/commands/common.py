@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any, TextIO
 
 from bot.retrieval.embedder import SentenceTransformerEncoder
@@ -16,9 +17,15 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=2)
+def encoder_for(model: str) -> SentenceTransformerEncoder:
+    """Load a model once per process, however many commands use it."""
+    return SentenceTransformerEncoder(model)
+
+
 def load_encoder(settings: Settings) -> SentenceTransformerEncoder:
     """The configured embedding model, loaded offline."""
-    return SentenceTransformerEncoder(settings.retrieval.embedding_model)
+    return encoder_for(settings.retrieval.embedding_model)
 
 
 def load_searcher(settings: Settings) -> Searcher:

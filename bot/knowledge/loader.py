@@ -14,7 +14,21 @@ from bot.knowledge.model import EXPECTED_SECTIONS, Advisory, AdvisoryMeta
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
 ADVISORY_GLOB = "advisories/*.md"
-REQUIRED_FIELDS = ("id", "title", "category", "issuer", "source_url", "published", "region", "language")
+
+
+class _PlainDatesLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported by field instead of crashing."""
+
+
+_PlainDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _FrontMatterHandler(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> object:
+        return yaml.load(fm, Loader=_PlainDatesLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 @dataclass
@@ -75,7 +89,7 @@ def parse_advisory(path: Path, categories: dict[str, str]) -> tuple[Advisory | N
     """Parse and validate one advisory file; returns the advisory or the problems that stop it."""
     try:
         raw = path.read_bytes()
-        post = frontmatter.loads(raw.decode("utf-8"))
+        post = frontmatter.loads(raw.decode("utf-8"), handler=_FrontMatterHandler())
     except UnicodeDecodeError:
         return None, [Problem(path, "file", "not UTF-8 text")]
     except yaml.YAMLError as exc:

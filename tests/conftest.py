@@ -1,0 +1,66 @@
+"""Shared fixtures: the real bundled model (loaded once), fixture knowledge, a real index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+for _name in list(os.environ):
+    if _name.startswith("FRAUDBOT_"):
+        del os.environ[_name]
+
+from bot.commands.common import encoder_for  # noqa: E402
+from bot.retrieval.build import build_index  # noqa: E402
+from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
+from bot.retrieval.search import SearchIndex, Searcher  # noqa: E402
+from bot.settings import DEFAULT_MODEL  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_KNOWLEDGE = ROOT / "tests" / "fixtures" / "knowledge"
+REAL_KNOWLEDGE = ROOT / "knowledge"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run each test in its own folder so no .env or index of the repo leaks in."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def encoder() -> SentenceTransformerEncoder:
+    """The real bundled all-MiniLM-L6-v2, loaded once for the whole session (shared with the CLI cache)."""
+    return encoder_for(DEFAULT_MODEL)
+
+
+def make_knowledge(target: Path) -> Path:
+    """A knowledge folder: the real data files (red flags, hotlines, checklists ...) with fixture advisories."""
+    shutil.copytree(REAL_KNOWLEDGE, target, ignore=shutil.ignore_patterns("advisories"))
+    shutil.copytree(FIXTURE_KNOWLEDGE / "advisories", target / "advisories")
+    return target
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    """A fresh, writable knowledge folder for one test."""
+    return make_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Iterator[Path]:
+    """A real index of the fixture knowledge, built once; tests must not modify it."""
+    root = tmp_path_factory.mktemp("built")
+    knowledge = make_knowledge(root / "knowledge")
+    build_index(knowledge, root / "index", encoder)
+    yield root
+
+
+@pytest.fixture(scope="session")
+def searcher(built_index: Path, encoder: SentenceTransformerEncoder) -> Searcher:
+    """Hybrid search over the session index."""
+    return Searcher(SearchIndex.load(built_index / "index"), encoder)
