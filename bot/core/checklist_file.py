@@ -164,12 +164,13 @@ def _cross_check(
         problems.append(document.problem(("id",), f"must match the file name '{document.path.stem}'"))
     if categories is not None and schema.category not in categories:
         problems.append(document.problem(("category",), f"unknown category '{schema.category}'"))
-    for section, items in (("stages", schema.stages), ("questions", schema.questions)):
-        seen: set[str] = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                problems.append(document.problem((section, index, "id"), f"duplicate id '{item.id}'"))
-            seen.add(item.id)
+    for section, ids in (
+        ("stages", [stage.id for stage in schema.stages]),
+        ("questions", [question.id for question in schema.questions]),
+    ):
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                problems.append(document.problem((section, index, "id"), f"duplicate id '{item_id}'"))
     stage_ids = {stage.id for stage in schema.stages}
     for index, question in enumerate(schema.questions):
         if question.stage not in stage_ids:
@@ -189,7 +190,9 @@ def _verdict_problems(document: YamlDocument, schema: _ChecklistSchema) -> list[
     seen_levels: set[str] = set()
     for index, verdict in enumerate(schema.verdicts):
         if verdict.level in seen_levels:
-            problems.append(document.problem(("verdicts", index, "level"), f"duplicate level '{verdict.level}'"))
+            problems.append(
+                document.problem(("verdicts", index, "level"), f"duplicate level '{verdict.level}'")
+            )
         seen_levels.add(verdict.level)
         if verdict.min_score > max_score:
             problems.append(
@@ -199,7 +202,9 @@ def _verdict_problems(document: YamlDocument, schema: _ChecklistSchema) -> list[
                 )
             )
     if not any(verdict.min_score == 0 for verdict in schema.verdicts):
-        problems.append(document.problem(("verdicts",), "one verdict needs min_score 0 so every answer gets one"))
+        problems.append(
+            document.problem(("verdicts",), "one verdict needs min_score 0 so every answer gets one")
+        )
     ranked = sorted(schema.verdicts, key=lambda v: v.min_score)
     if [LEVEL_ORDER[v.level] for v in ranked] != sorted(LEVEL_ORDER[v.level] for v in ranked):
         problems.append(document.problem(("verdicts",), "a higher level needs a higher min_score"))
@@ -227,9 +232,8 @@ def load_checklists(
             problems += exc.problems
             continue
         if checklist.tag in tags:
-            problems.append(
-                Problem(path, "id", f"rename it: its short tag clashes with checklist '{tags[checklist.tag]}'")
-            )
+            clash = tags[checklist.tag]
+            problems.append(Problem(path, "id", f"rename it: its short tag clashes with checklist '{clash}'"))
             continue
         checklists[checklist.id] = checklist
         tags[checklist.tag] = checklist.id
