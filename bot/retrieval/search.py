@@ -52,6 +52,10 @@ class SearchIndex:
             sparse=load_sparse_index(folder / store.SPARSE_DIR),
         )
 
+    def advisory_hits(self, advisory_id: str) -> list[SearchHit]:
+        """Every chunk of one advisory, in document order, with zero scores."""
+        return [self.hit(row, 0.0, 0.0) for row, c in enumerate(self.chunks) if c.advisory_id == advisory_id]
+
     def hit(self, row: int, score: float, dense_score: float) -> SearchHit:
         """The search hit for chunk ``row``."""
         chunk = self.chunks[row]

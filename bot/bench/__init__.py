@@ -1,0 +1,1 @@
+"""Benchmarks and dev-set evaluations; ``fraudbot bench`` runs them and prints Markdown."""

@@ -1,0 +1,65 @@
+"""The labelled retrieval dev set (``tests/eval/questions/*.yaml``) and its quality metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.retrieval.hits import SearchHit
+
+
+@dataclass(frozen=True)
+class DevQuestion:
+    """A question and the advisory ids that answer it."""
+
+    id: str
+    question: str
+    advisory_ids: tuple[str, ...]
+
+
+def load_dev_questions(folder: Path) -> list[DevQuestion]:
+    """Every question of every YAML file in ``folder``."""
+    questions = []
+    for path in sorted(folder.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            questions.append(DevQuestion(str(item["id"]), str(item["question"]), tuple(item["advisory_ids"])))
+    return questions
+
+
+def advisory_ranking(hits: Sequence[SearchHit]) -> list[str]:
+    """Advisory ids in order of their first hit."""
+    seen: list[str] = []
+    for hit in hits:
+        if hit.advisory_id not in seen:
+            seen.append(hit.advisory_id)
+    return seen
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Recall@1, Recall@3 and MRR over a dev set."""
+
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    questions: int
+
+
+def measure_quality(
+    questions: Sequence[DevQuestion], search: Callable[[list[str]], list[list[SearchHit]]]
+) -> Quality:
+    """Advisory-level quality: a question counts when any of its labelled advisories is ranked."""
+    results = search([q.question for q in questions])
+    r1 = r3 = rr = 0.0
+    for question, hits in zip(questions, results, strict=True):
+        ranking = advisory_ranking(hits)
+        ranks = [ranking.index(a) + 1 for a in question.advisory_ids if a in ranking]
+        best = min(ranks) if ranks else None
+        r1 += best == 1
+        r3 += best is not None and best <= 3
+        rr += 1 / best if best else 0.0
+    n = max(len(questions), 1)
+    return Quality(r1 / n, r3 / n, rr / n, len(questions))

@@ -1,0 +1,160 @@
+"""Grounded, extractive answers: passages quoted from the best advisories, each cited, or an abstention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.results import Answer, Citation, Passage, RegionHotlines
+from bot.retrieval.hits import SearchHit
+
+MAX_ANSWER_CHARS = 900
+MAX_ADVISORIES = 2
+STALE_AFTER_DAYS = 3 * 365
+REGION_MARGIN = 0.85  # a local advisory wins when its score is at least this share of the best one
+
+ABSTAIN_TEXT = (
+    "I'm not sure: I could not find an advisory that clearly answers this. I will not guess, because a wrong "
+    "answer could cost you money. You can take the warning checklist, paste the suspicious message so I can "
+    "check it, or call the hotline below."
+)
+ANSWER_INTRO = "Here is what the official advisories say:"
+NEXT_STEP = "Before you pay anyone, stop and check. If you already paid, call your bank and the hotline below."
+SectionsLookup = Callable[[str], list[SearchHit]]
+
+
+def text_hash(text: str) -> str:
+    """Hash of user text: what we may keep instead of the text itself."""
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def citation_of(hit: SearchHit) -> Citation:
+    """The citation of the advisory a hit comes from."""
+    return Citation(hit.advisory_id, hit.title, hit.category, hit.issuer, hit.published, hit.source_url)
+
+
+@dataclass
+class AdvisoryMatch:
+    """All hits of one advisory, scored by its best hit."""
+
+    advisory_id: str
+    score: float
+    dense: float
+    region: str
+    hits: list[SearchHit] = field(default_factory=list)
+
+
+def group_by_advisory(hits: Sequence[SearchHit]) -> list[AdvisoryMatch]:
+    """Advisories in order of their best hit."""
+    matches: dict[str, AdvisoryMatch] = {}
+    for hit in hits:
+        match = matches.setdefault(hit.advisory_id, AdvisoryMatch(hit.advisory_id, hit.score, 0.0, hit.region))
+        match.hits.append(hit)
+        match.score = max(match.score, hit.score)
+        match.dense = max(match.dense, hit.dense_score)
+    return sorted(matches.values(), key=lambda m: -m.score)
+
+
+def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[AdvisoryMatch]:
+    """Move advisories of ``region`` (or global ones) ahead of others whose score is close."""
+    if not matches or not region:
+        return matches
+    best = matches[0].score
+
+    def key(pair: tuple[int, AdvisoryMatch]) -> tuple[int, int]:
+        rank, match = pair
+        local = match.region in (region, "global") and match.score >= REGION_MARGIN * best
+        return (0 if local else 1, rank)
+
+    return [m for _, m in sorted(enumerate(matches), key=key)]
+
+
+def trim_to_sentences(text: str, limit: int) -> str:
+    """Cut ``text`` at a sentence or bullet boundary to fit ``limit`` characters."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    pieces = re.split(r"(?<=[.!?])\s+|\n", text)
+    kept: list[str] = []
+    for piece in pieces:
+        if sum(len(p) + 1 for p in kept) + len(piece) > limit:
+            break
+        kept.append(piece)
+    if kept:
+        return "\n".join(p for p in kept if p) if "\n" in text else " ".join(kept)
+    return text[: max(limit - 1, 0)].rsplit(" ", 1)[0] + "…"
+
+
+def is_stale(published: str, today: dt.date) -> bool:
+    """True when the source is more than three years old."""
+    try:
+        return (today - dt.date.fromisoformat(published)).days > STALE_AFTER_DAYS
+    except ValueError:
+        return False
+
+
+def select_passages(
+    matches: Sequence[AdvisoryMatch], sections_of: SectionsLookup | None, budget: int = MAX_ANSWER_CHARS
+) -> tuple[list[Passage], list[Citation]]:
+    """Quote the best section passages of the top advisories within ``budget`` characters."""
+    passages: list[Passage] = []
+    citations: list[Citation] = []
+    for match in matches[:MAX_ADVISORIES]:
+        sections = [h for h in match.hits if h.kind == "section"]
+        if not sections and sections_of is not None:
+            sections = [h for h in sections_of(match.advisory_id) if h.kind == "section"][:1]
+        if not sections:
+            continue
+        share = budget if not passages else budget - sum(len(p.text) for p in passages)
+        if share < 120:
+            break
+        limit = share if len(matches) == 1 or passages else int(share * 0.65)
+        text = trim_to_sentences(sections[0].text, limit)
+        citations.append(citation_of(sections[0]))
+        passages.append(Passage(text=text, heading=sections[0].heading, citation=len(citations) - 1))
+    return passages, citations
+
+
+def compose_text(passages: Sequence[Passage], citations: Sequence[Citation]) -> str:
+    """The plain-text answer: quoted passages with [n] markers, then the next step."""
+    parts = [ANSWER_INTRO]
+    for passage in passages:
+        title = citations[passage.citation].title
+        parts.append(f"From \u201c{title}\u201d ({passage.heading}) [{passage.citation + 1}]:\n{passage.text}")
+    parts.append(NEXT_STEP)
+    return "\n\n".join(parts)
+
+
+def compose_answer(
+    question: str,
+    hits: Sequence[SearchHit],
+    *,
+    min_dense: float,
+    region: str | None = None,
+    hotlines: RegionHotlines | None = None,
+    today: dt.date | None = None,
+    sections_of: SectionsLookup | None = None,
+) -> Answer:
+    """Answer from ``hits`` or abstain when the best match is weaker than ``min_dense`` cosine."""
+    today = today or dt.date.today()
+    matches = prefer_region(group_by_advisory(hits), region)
+    best = max((m.dense for m in matches), default=0.0)
+    if not matches or best < min_dense:
+        return Answer(text_hash(question), False, ABSTAIN_TEXT, (), (), (), hotlines, best)
+    passages, citations = select_passages(matches, sections_of)
+    if not passages:
+        return Answer(text_hash(question), False, ABSTAIN_TEXT, (), (), (), hotlines, best)
+    stale = tuple(c.advisory_id for c in citations if is_stale(c.published, today))
+    return Answer(
+        question_hash=text_hash(question),
+        confident=True,
+        text=compose_text(passages, citations),
+        passages=tuple(passages),
+        citations=tuple(citations),
+        stale_citations=stale,
+        hotlines=hotlines,
+        score=best,
+    )
