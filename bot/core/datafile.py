@@ -11,15 +11,34 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Loc = Sequence[int | str]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{1,24}$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+WebUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=URL_PATTERN)]
+PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+_PATTERN_HINTS = {
+    SLUG_PATTERN: "must be a lowercase slug of letters, digits and hyphens, e.g. investment-livestream",
+    URL_PATTERN: "must be an http:// or https:// address",
+    PHONE_PATTERN: "must be a phone number: digits, spaces, brackets, hyphens, an optional leading +",
+}
+
+
+class StrictSchema(BaseModel):
+    """Base of the file schemas: unknown fields are typos, and a number is never silently a string."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 _FRIENDLIER = {
     "extra_forbidden": "unknown field (a typo?)",
@@ -121,8 +140,18 @@ def validate(document: YamlDocument, model: type[ModelT]) -> ModelT:
         for error in exc.errors():
             loc = tuple(part for part in error["loc"] if isinstance(part, int | str))
             # A missing field's line falls back to the mapping that should hold it.
-            problems.append(document.problem(loc, _FRIENDLIER.get(error["type"], error["msg"])))
+            problems.append(document.problem(loc, _message(error)))
         raise KnowledgeFileError(_dedupe(problems)) from None
+
+
+def _message(error: Any) -> str:
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in context:
+        return str(context["error"])
+    pattern = context.get("pattern")
+    if error["type"] == "string_pattern_mismatch" and pattern in _PATTERN_HINTS:
+        return f"{_PATTERN_HINTS[pattern]} (got {error['input']!r})"
+    return _FRIENDLIER.get(error["type"], error["msg"])
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
