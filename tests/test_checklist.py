@@ -341,7 +341,7 @@ LOW_TEXT = "    text: Few warning signs so far."
         ("id: live-broadcast", "id: stranger-contact", "questions[1].id: duplicate id 'stranger-contact'"),
         ("id: small-wins", "id: first-contact", "stages[1].id: duplicate id 'first-contact' @ 10"),
         ("id: livestream-demo", "id: other-name", "id: must match the file name 'livestream-demo' @ 2"),
-        ("id: livestream-demo", "id: Livestream Demo", "id: String should match pattern"),
+        ("id: livestream-demo", "id: Livestream Demo", "id: must be a lowercase slug of letters, digits"),
         (LOW_TEXT, "    txt: Few warning signs.", "verdicts[0].txt: unknown field (a typo?) @ 54"),
         (LOW_TEXT, "", "verdicts[0].text: required field is missing @ 52"),
         ("min_score: 6", "min_score: 60", "verdicts[1].min_score: 60 is more than the highest possible"),

@@ -9,33 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
-from bot.core.datafile import YamlDocument, content_hash, read_yaml, validate
+from bot.core.datafile import Slug, StrictSchema, Text, YamlDocument, content_hash, read_yaml, validate
 from bot.core.results import Risk
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # An encoded state is "tag.version.answers" = 12 + one char per question; 28 keeps it within 40 bytes.
 MAX_QUESTIONS = 28
 LEVEL_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Weight = Annotated[float, Field(gt=0, le=10)]
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
-
-
-class _StageSchema(_Schema):
+class _StageSchema(StrictSchema):
     id: Slug
     label: Text
     advice: Text
 
 
-class _QuestionSchema(_Schema):
+class _QuestionSchema(StrictSchema):
     id: Slug
     stage: Slug
     text: Text
@@ -44,13 +37,13 @@ class _QuestionSchema(_Schema):
     red_flag: Slug | None = None
 
 
-class _VerdictSchema(_Schema):
+class _VerdictSchema(StrictSchema):
     level: Risk
     min_score: Annotated[float, Field(ge=0)]
     text: Text
 
 
-class _ChecklistSchema(_Schema):
+class _ChecklistSchema(StrictSchema):
     id: Slug
     title: Text
     category: Slug
