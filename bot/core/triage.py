@@ -1,0 +1,93 @@
+"""Help for someone who already paid: ordered steps, what evidence to keep and a summary to fill in.
+
+The wording lives in ``knowledge/triage.yaml`` so operators can reword it; this module validates it
+and fills in the user's regional hotlines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+
+from bot.core.datafile import StrictSchema, Text, read_yaml, validate
+from bot.core.hotlines import format_hotlines_inline
+from bot.core.results import Citation, RegionHotlines, TriageResult
+from bot.knowledge.problems import KnowledgeFileError, Problem
+
+HOTLINES_PLACEHOLDER = "{hotlines}"
+_PLACEHOLDER_RE = re.compile(r"\{[^{}\s]*\}")
+_BLANK_RE = re.compile(r"_{3,}")
+
+
+class _TriageSchema(StrictSchema):
+    steps: Annotated[list[Text], Field(min_length=1)]
+    evidence: Annotated[list[Text], Field(min_length=1)]
+    no_hotlines: Text
+    evidence_template: Text
+
+
+@dataclass(frozen=True)
+class TriageTemplate:
+    """The validated wording of the triage help, before a region's hotlines are filled in."""
+
+    steps: tuple[str, ...]
+    evidence: tuple[str, ...]
+    no_hotlines: str
+    evidence_template: str
+
+
+def load_triage(path: Path) -> TriageTemplate:
+    """Load and validate ``triage.yaml``; raise ``KnowledgeFileError`` naming each bad field and line."""
+    document = read_yaml(path)
+    schema = validate(document, _TriageSchema)
+    problems: list[Problem] = []
+    for index, step in enumerate(schema.steps):
+        unknown = [p for p in _PLACEHOLDER_RE.findall(step) if p != HOTLINES_PLACEHOLDER]
+        if unknown:
+            problems.append(
+                document.problem(
+                    ("steps", index), f"unknown placeholder {unknown[0]}; only {HOTLINES_PLACEHOLDER} exists"
+                )
+            )
+    with_hotlines = [index for index, step in enumerate(schema.steps) if HOTLINES_PLACEHOLDER in step]
+    if len(with_hotlines) != 1:
+        problems.append(
+            document.problem(
+                ("steps",),
+                f"exactly one step must contain {HOTLINES_PLACEHOLDER} (found {len(with_hotlines)})",
+            )
+        )
+    if not _BLANK_RE.search(schema.evidence_template):
+        problems.append(
+            document.problem(("evidence_template",), "write the blanks to fill in as ____ (at least three)")
+        )
+    if problems:
+        raise KnowledgeFileError(problems)
+    return TriageTemplate(
+        steps=tuple(schema.steps),
+        evidence=tuple(schema.evidence),
+        no_hotlines=schema.no_hotlines,
+        evidence_template=schema.evidence_template.rstrip() + "\n",
+    )
+
+
+def build_triage(
+    template: TriageTemplate,
+    hotlines: RegionHotlines | None,
+    advisories: Sequence[Citation] = (),
+) -> TriageResult:
+    """The steps for this user, with their region's contacts written into the reporting step."""
+    where = format_hotlines_inline(hotlines) if hotlines is not None else template.no_hotlines
+    steps = tuple(step.replace(HOTLINES_PLACEHOLDER, where) for step in template.steps)
+    return TriageResult(
+        steps=steps,
+        evidence_checklist=template.evidence,
+        evidence_template=template.evidence_template,
+        hotlines=hotlines,
+        advisories=tuple(advisories),
+    )

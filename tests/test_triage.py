@@ -1,0 +1,136 @@
+"""Triage for someone who already paid: the real wording file, hotline filling, and file validation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.hotlines import hotlines_for, load_hotlines
+from bot.core.results import Citation
+from bot.core.triage import TriageTemplate, build_triage, load_triage
+from bot.knowledge.problems import KnowledgeFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIAGE = ROOT / "knowledge" / "triage.yaml"
+HOTLINES = Path(__file__).parent / "fixtures" / "core" / "hotlines.yaml"
+CITATION = Citation(
+    "us-ftc-withdrawal-fees", "Fake withdrawal fees", "investment-platform", "FTC", "2022-01-01",
+    "https://example.org/ftc",
+)
+
+
+@pytest.fixture()
+def template() -> TriageTemplate:
+    return load_triage(TRIAGE)
+
+
+def test_steps_come_in_the_order_a_victim_needs_them(template: TriageTemplate) -> None:
+    uk = hotlines_for(load_hotlines(HOTLINES), "UK")
+    result = build_triage(template, uk, [CITATION])
+    steps = [step.lower() for step in result.steps]
+    assert len(steps) == 5
+    assert steps[0].startswith("stop paying")
+    for fee in ('"tax"', "unfreezing", "verification"):
+        assert fee in steps[0]
+    assert "call your bank now" in steps[1]
+    assert "chargeback" in steps[1] and "crypto" in steps[1] and "exchange" in steps[1]
+    assert "evidence" in steps[2]
+    assert "police" in steps[3]
+    assert "recover" in steps[4] and "fee" in steps[4]
+    assert not any("safe" in step for step in steps)
+
+
+def test_the_reporting_step_names_the_regions_hotlines(template: TriageTemplate) -> None:
+    hotlines = load_hotlines(HOTLINES)
+    uk = build_triage(template, hotlines["UK"], [])
+    assert uk.steps[3].endswith(
+        "Police emergency: 999; Fraud reporting: 0300 000 0000, https://report.example.org/uk"
+    )
+    assert uk.hotlines is hotlines["UK"]
+    hk = build_triage(template, hotlines_for(hotlines, "HK"), [])
+    assert hk.steps[3].endswith("Anti-scam helpline: 18222")
+    assert not any("{" in step for step in uk.steps + hk.steps)
+
+
+def test_without_hotlines_the_step_still_says_where_to_report(template: TriageTemplate) -> None:
+    result = build_triage(template, None, [])
+    assert result.hotlines is None
+    assert result.steps[3].endswith(template.no_hotlines)
+    assert "local police" in result.steps[3]
+
+
+def test_evidence_list_covers_what_the_police_ask_for(template: TriageTemplate) -> None:
+    result = build_triage(template, None, [])
+    evidence = " | ".join(result.evidence_checklist).lower()
+    for item in ("chat logs", "usernames", "profile links", "web addresses", "apps", "transaction records",
+                 "wallet address", "phone numbers", "screenshots"):
+        assert item in evidence, item
+
+
+def test_evidence_template_is_plain_text_with_blanks(template: TriageTemplate) -> None:
+    text = build_triage(template, None, []).evidence_template
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert text.isascii()
+    assert "<" not in text and "*" not in text
+    assert len(re.findall(r"_{4}", text)) >= 10
+    for blank in ("Date of first contact: ____", "Total lost: ____", "Paid to (account or wallet): ____"):
+        assert blank in text
+
+
+def test_advisories_are_passed_through(template: TriageTemplate) -> None:
+    assert build_triage(template, None, [CITATION]).advisories == (CITATION,)
+    assert build_triage(template, None).advisories == ()
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = TRIAGE.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "triage.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_triage(path)
+    return [f"{p.field}: {p.message}" for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("summary: {hotlines}", "summary: {hotline}", "steps[3]: unknown placeholder {hotline}"),
+        ("summary: {hotlines}", "summary.", "steps: exactly one step must contain {hotlines} (found 0)"),
+        ("Keep the evidence.", "Keep the evidence for {hotlines}.", "steps: exactly one step must contain"),
+        ("Total lost: ____", "Total lost: ", None),
+        ("no_hotlines: >-", "no_hotline: >-", "no_hotlines: required field is missing"),
+        ("evidence:\n", "evidence: []\nunused:\n", "unused: unknown field (a typo?)"),
+        ("steps:\n", "steps: 3\nold_steps:\n", "steps: Input should be a valid list"),
+    ],
+)
+def test_file_problems_are_named(tmp_path: Path, old: str, new: str, expected: str | None) -> None:
+    path = variant(tmp_path, old, new)
+    if expected is None:  # one blank fewer is still a template
+        assert "Total lost: \n" in load_triage(path).evidence_template
+        return
+    found = problems_of(path)
+    assert any(problem.startswith(expected) for problem in found), found
+
+
+def test_a_template_without_blanks_is_refused(tmp_path: Path) -> None:
+    text = TRIAGE.read_text(encoding="utf-8").replace("____", "...")
+    path = tmp_path / "triage.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path) == ["evidence_template: write the blanks to fill in as ____ (at least three)"]
+
+
+def test_broken_yaml_reports_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "triage.yaml"
+    path.write_text("steps:\n  - one\n evidence: [\n", encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_triage(path)
+    problem = caught.value.problems[0]
+    assert problem.field == "(file)" and problem.message.startswith("broken YAML")
+    assert problem.line == 3
