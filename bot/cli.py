@@ -13,6 +13,19 @@ from bot.settings import Settings, SettingsError, offline_environment
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
+def _core(name: str) -> Command:
+    """A core subcommand, imported only when it runs (the core loads torch and the model)."""
+
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        from bot.commands import core_cmds
+
+        func: Command = getattr(core_cmds, name)
+        return func(settings, args)
+
+    run.__doc__ = f"Run ``core_cmds.{name}``."
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="fraudbot", description="Fraud-awareness chatbot and its tools.")
@@ -37,6 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument("--jsonl", action="store_true", help='read {"id","text"} lines on stdin')
     search.set_defaults(func=index_cmds.cmd_search)
+
+    for name, func, help_text in (
+        ("ask", _core("cmd_ask"), "answer a question from the advisories, with citations"),
+        ("check", _core("cmd_check"), "check a suspicious message"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("text", nargs="?", help="the question or message")
+        command.add_argument("--json", action="store_true", help="print JSON")
+        command.add_argument("--jsonl", action="store_true", help='read {"id","text"} lines on stdin')
+        command.add_argument("--region", default="", help="region code for hotlines (default FRAUDBOT_REGION)")
+        command.set_defaults(func=func)
+    checklist = sub.add_parser("checklist", help="walk the investment live-stream checklist")
+    checklist.add_argument("--region", default="")
+    checklist.set_defaults(func=_core("cmd_checklist"))
+    sub.add_parser("chat", help="terminal chat with the whole core").set_defaults(func=_core("cmd_chat"))
+    sub.add_parser("run", help="run the Telegram bot").set_defaults(func=_core("cmd_run"))
+    sub.add_parser("start", help="the bot with a token, else the terminal chat").set_defaults(func=_core("cmd_start"))
     return parser
 
 

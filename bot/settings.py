@@ -37,6 +37,9 @@ class RetrievalSettings(BaseSettings):
         DEFAULT_MODEL, description="Sentence-transformers model path or name; the default is the bundled one."
     )
     search_mode: str = Field("hybrid", description="dense, bm25 or hybrid.")
+    answer_min_score: float = Field(
+        0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
+    )
 
     @field_validator("search_mode")
     @classmethod

@@ -73,14 +73,14 @@ def _section_headings(body: str) -> set[str]:
 
 def _meta_problems(path: Path, metadata: dict[str, object], exc: ValidationError) -> list[Problem]:
     problems = []
-    for error in exc.errors():
+    for error in exc.errors(include_url=False):
         name = ".".join(str(p) for p in error["loc"]) or "front matter"
         if error["type"] == "missing":
             message = "missing required field"
         elif error["type"] == "extra_forbidden":
             message = f"unknown field (allowed: {', '.join(AdvisoryMeta.model_fields)})"
         else:
-            message = f"{error['msg']} (got {metadata.get(name)!r})"
+            message = f"{error['msg']} (got {error.get('input')!r})"
         problems.append(Problem(path, name, message))
     return problems
 

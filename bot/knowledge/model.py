@@ -61,6 +61,14 @@ class AdvisoryMeta(BaseModel):
             raise ValueError("must be a language code such as 'en'")
         return value
 
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags_as_text(cls, value: object) -> object:
+        # YAML reads a tag such as 18222 or 101 as a number; a tag is always text.
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in value]
+        return value
+
     @field_validator("published", "reviewed", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> object:

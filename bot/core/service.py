@@ -1,0 +1,165 @@
+"""The core facade every front end uses: load once, then ask, check, triage, checklist, reload."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from bot.core import answers as answer_mod
+from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
+from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
+from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
+from bot.core.routing import classify
+from bot.core.checks import check_message
+from bot.core.triage import build_triage
+from bot.core.hotlines import hotlines_for
+from bot.retrieval.build import build_index
+from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
+from bot.retrieval.hits import SearchHit
+from bot.retrieval.lifecycle import open_index
+from bot.retrieval.search import SearchIndex, Searcher
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ANSWER_HITS = 20
+TRIAGE_QUERY = "I already paid a scammer: how do I get my money back, report it and avoid recovery scams"
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    """What a reload did; ``problems`` are printable lines naming file, field and problem."""
+
+    advisories: int
+    chunks: int
+    embedded: int
+    seconds: float
+    problems: list[str] = field(default_factory=list)
+
+
+class FraudCore:
+    """Everything the front ends need, loaded once; safe to call from worker threads."""
+
+    def __init__(self, settings: Settings, searcher: Searcher, data: KnowledgeData) -> None:
+        """Use an already loaded searcher and knowledge data (see :meth:`load`)."""
+        self.settings = settings
+        self._searcher = searcher
+        self._data = data
+        self._reload_lock = threading.Lock()
+        self.min_answer_score = settings.retrieval.answer_min_score
+
+    @classmethod
+    def load(cls, settings: Settings, *, encoder: Encoder | None = None) -> FraudCore:
+        """Load the model, open (building if needed) the index, read every data file."""
+        encoder = encoder or SentenceTransformerEncoder(settings.retrieval.embedding_model)
+        index, report = open_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder)
+        if report is not None:
+            logger.info("index built at start: %d chunks, %d embedded", report.chunks, report.embedded)
+        data = load_knowledge_data(settings.paths.knowledge_dir)
+        for problem in data.problems:
+            logger.warning("knowledge problem: %s", problem)
+        searcher = Searcher(index, encoder, mode=settings.retrieval.search_mode)  # type: ignore[arg-type]
+        return cls(settings, searcher, data)
+
+    # --- what front ends read -------------------------------------------------------------------
+    @property
+    def searcher(self) -> Searcher:
+        """The live searcher (replaced whole by :meth:`reload`)."""
+        return self._searcher
+
+    @property
+    def data(self) -> KnowledgeData:
+        """The live data files (replaced whole by :meth:`reload`)."""
+        return self._data
+
+    @property
+    def default_region(self) -> str:
+        """The configured region."""
+        return self.settings.region.region
+
+    @property
+    def checklists(self) -> dict[str, Checklist]:
+        """Loaded checklists by id."""
+        return self._data.checklists
+
+    def hotlines(self, region: str | None = None) -> RegionHotlines | None:
+        """The hotlines of ``region`` (default: the configured one)."""
+        return hotlines_for(self._data.hotlines, region or self.default_region)
+
+    def regions(self) -> list[RegionHotlines]:
+        """Every region with hotlines, in file order."""
+        return list(self._data.hotlines.values())
+
+    # --- the four jobs -----------------------------------------------------------------------------
+    def route(self, text: str, *, forwarded: bool = False) -> Intent:
+        """What kind of message this is."""
+        return classify(text, forwarded=forwarded, intents=self._data.intents)
+
+    def ask(self, question: str, *, region: str | None = None) -> Answer:
+        """A grounded answer with citations, or an abstention."""
+        searcher = self._searcher
+        hits = searcher.search(question, ANSWER_HITS)
+        region = region or self.default_region
+        return answer_mod.compose_answer(
+            question,
+            hits,
+            min_dense=self.min_answer_score,
+            region=region,
+            hotlines=self.hotlines(region),
+            sections_of=searcher.index.advisory_hits,
+        )
+
+    def check(self, text: str, *, region: str | None = None) -> CheckResult:
+        """Risk, red flags, matching advisories and next steps for a suspicious message."""
+        region = region or self.default_region
+        return check_message(
+            text,
+            flags=self._data.red_flags,
+            indicators=self._data.indicators,
+            search=self._search_many,
+            hotlines=self.hotlines(region),
+            region=region,
+        )
+
+    def triage(self, *, region: str | None = None) -> TriageResult:
+        """Steps for someone who already paid."""
+        region = region or self.default_region
+        return build_triage(self._data.triage, self.hotlines(region), self.related(TRIAGE_QUERY, region))
+
+    def checklist_outcome(
+        self, checklist_id: str, state: ChecklistState, *, region: str | None = None
+    ) -> ChecklistOutcome:
+        """The verdict of a checklist state, with advisories to read and the region's hotlines."""
+        checklist = self._data.checklists[checklist_id]
+        region = region or self.default_region
+        probe = evaluate(checklist, state)
+        query = f"{checklist.title}. {probe.stage.label if probe.stage else ''} {' '.join(probe.confirmed)}"
+        return evaluate(checklist, state, self.related(query, region, category=checklist.category),
+                        self.hotlines(region))
+
+    def related(self, query: str, region: str | None, *, category: str | None = None, k: int = 3) -> list[Citation]:
+        """Up to ``k`` advisories for ``query``, local ones first when close, one citation each."""
+        hits = self._searcher.search(query, 30)
+        if category:
+            hits = [h for h in hits if h.category == category] + [h for h in hits if h.category != category]
+        matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
+        return [answer_mod.citation_of(m.hits[0]) for m in matches[:k]]
+
+    def _search_many(self, texts: list[str], k: int) -> list[list[SearchHit]]:
+        return self._searcher.search_many(texts, k)
+
+    # --- operators -------------------------------------------------------------------------------
+    def reload(self) -> ReloadReport:
+        """Rebuild the index incrementally and re-read data files; swap in only complete results."""
+        with self._reload_lock:
+            encoder = self._searcher.encoder
+            paths = self.settings.paths
+            report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
+            index = SearchIndex.load(paths.index_dir, model=encoder.name)
+            data = load_knowledge_data(paths.knowledge_dir, previous=self._data)
+            self._searcher = Searcher(index, encoder, mode=self._searcher.mode)
+            self._data = data
+            problems = [str(p) for p in report.problems if p.severity == "error"]
+            problems += [str(p) for p in data.problems]
+            return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)

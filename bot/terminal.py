@@ -1,0 +1,161 @@
+"""The terminal front end: plain-text rendering, ``fraudbot chat`` and ``fraudbot checklist``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.core import checklist as engine
+from bot.core.checklist import ChecklistOutcome
+from bot.core.hotlines import format_hotlines_text
+from bot.core.results import Answer, CheckResult, Citation, RegionHotlines, TriageResult
+from bot.core.service import FraudCore
+
+WELCOME = (
+    "Fraud-awareness chat. Ask a question about a scam, paste a suspicious message to check it, or say\n"
+    "'I already paid' for help. Commands: /checklist, /hotline, /region XX, /help, /quit.\n"
+    "I answer only from official advisories and never ask for money, codes or passwords."
+)
+GREETING = "Hello! Ask me about a scam, paste a message you are unsure about, or type /checklist."
+OUT_OF_SCOPE = (
+    "I can only help with scams and fraud: ask how a scam works, paste a suspicious message to check, "
+    "take the investment live-stream checklist (/checklist), or get hotlines (/hotline)."
+)
+ANSWERS = {"y": "yes", "yes": "yes", "n": "no", "no": "no", "u": "unsure", "?": "unsure", "not sure": "unsure"}
+
+
+def render_citations(citations: tuple[Citation, ...], stale: tuple[str, ...] = ()) -> list[str]:
+    """Numbered source lines."""
+    lines = ["Sources:"]
+    for number, c in enumerate(citations, start=1):
+        note = "  (more than 3 years old: check for newer advice)" if c.advisory_id in stale else ""
+        lines.append(f"[{number}] {c.title} — {c.issuer}, {c.published}. {c.source_url}{note}")
+    return lines
+
+
+def render_hotlines(hotlines: RegionHotlines | None) -> list[str]:
+    """The region's hotlines, or a pointer to /region."""
+    if hotlines is None:
+        return ["No hotlines are configured for this region: use /region to choose another."]
+    return [format_hotlines_text(hotlines)]
+
+
+def render_answer(answer: Answer) -> str:
+    """An answer as plain text."""
+    lines = [answer.text, ""]
+    if answer.citations:
+        lines += [*render_citations(answer.citations, answer.stale_citations), ""]
+    else:
+        lines += ["Take the checklist with /checklist.", ""]
+    return "\n".join(lines + render_hotlines(answer.hotlines))
+
+
+def render_check(result: CheckResult) -> str:
+    """A scam check as plain text."""
+    lines = [f"Risk: {result.risk.upper()}", result.summary, ""]
+    if result.signals:
+        lines.append("Warning signs found:")
+        for signal in result.signals:
+            lines.append(f"- {signal.label}: {signal.explanation} (words: {', '.join(signal.evidence)})")
+        lines.append("")
+    lines.append("What to do now:")
+    lines += [f"{n}. {step}" for n, step in enumerate(result.next_steps, start=1)]
+    if result.advisories:
+        lines += ["", "Read more:", *render_citations(result.advisories)[1:]]
+    return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
+
+
+def render_triage(result: TriageResult) -> str:
+    """Triage steps, evidence list and template as plain text."""
+    lines = ["If you already paid, do these now, in order:"]
+    lines += [f"{n}. {step}" for n, step in enumerate(result.steps, start=1)]
+    lines += ["", "Keep this evidence:", *[f"- {item}" for item in result.evidence_checklist]]
+    lines += ["", "Evidence summary you can copy and fill in:", result.evidence_template]
+    if result.advisories:
+        lines += ["", "Read more:", *render_citations(result.advisories)[1:]]
+    return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
+
+
+def render_outcome(outcome: ChecklistOutcome) -> str:
+    """A checklist verdict as plain text."""
+    lines = [f"Result: {outcome.level.upper()} — {outcome.verdict_text}"]
+    if outcome.stage:
+        lines.append(f"Stage you appear to be at: {outcome.stage.label}")
+    if outcome.red_flags:
+        lines.append("Warning signs you confirmed: " + ", ".join(outcome.red_flags))
+    lines += ["", "Next steps:", *[f"{n}. {s}" for n, s in enumerate(outcome.next_steps, start=1)]]
+    if outcome.advisories:
+        lines += ["", "Read more:", *render_citations(outcome.advisories)[1:]]
+    return "\n".join([*lines, "", *render_hotlines(outcome.hotlines)])
+
+
+def run_checklist(core: FraudCore, read: Callable[[str], str], out: TextIO, region: str | None = None,
+                  checklist_id: str = "investment-livestream") -> ChecklistOutcome | None:
+    """Walk the checklist: y / n / u answers, b for back, r to restart, q to stop."""
+    checklist = core.checklists[checklist_id]
+    state = engine.start(checklist)
+    print(f"{checklist.title}\n{checklist.intro}\nAnswer y (yes), n (no), u (not sure); b back, r restart, q quit.",
+          file=out)
+    while (question := engine.current_question(checklist, state)) is not None:
+        i, n = engine.progress(checklist, state)
+        reply = read(f"\nQuestion {i} of {n}: {question.text}\n> ").strip().lower()
+        if reply in ("q", "quit", "/quit"):
+            return None
+        if reply in ("b", "back"):
+            state = engine.back(checklist, state)
+        elif reply in ("r", "restart"):
+            state = engine.restart(checklist)
+        elif reply in ANSWERS:
+            state = engine.answer(checklist, state, ANSWERS[reply])
+        else:
+            print("Please answer y, n or u (or b, r, q).", file=out)
+    outcome = core.checklist_outcome(checklist_id, state, region=region)
+    print("\n" + render_outcome(outcome), file=out)
+    return outcome
+
+
+def reply_to(core: FraudCore, text: str, region: str) -> str:
+    """The chat reply to one line of free text."""
+    intent = core.route(text)
+    if intent == "greeting":
+        return GREETING
+    if intent == "out_of_scope":
+        return OUT_OF_SCOPE + "\n\n" + "\n".join(render_hotlines(core.hotlines(region)))
+    if intent == "paid":
+        return render_triage(core.triage(region=region))
+    if intent == "check":
+        return render_check(core.check(text, region=region))
+    return render_answer(core.ask(text, region=region))
+
+
+def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> int:
+    """The terminal chat loop; ends on /quit or end of input."""
+    region = core.default_region
+    print(WELCOME, file=out)
+    while True:
+        try:
+            text = read("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return 0
+        if not text:
+            continue
+        command, _, arg = text.partition(" ")
+        if command in ("/quit", "/exit"):
+            return 0
+        if command == "/help":
+            print(WELCOME, file=out)
+        elif command == "/hotline":
+            print("\n".join(render_hotlines(core.hotlines(region))), file=out)
+        elif command == "/region":
+            codes = [r.code for r in core.regions()]
+            if arg.strip().upper() in codes:
+                region = arg.strip().upper()
+                print(f"Region set to {region}.", file=out)
+            else:
+                print(f"Choose one of: {', '.join(codes)} (e.g. /region HK).", file=out)
+        elif command == "/checklist":
+            run_checklist(core, read, out, region)
+        else:
+            print("\n" + reply_to(core, text, region), file=out)
