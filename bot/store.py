@@ -134,9 +134,19 @@ class Store:
 
     # --- replies and feedback --------------------------------------------------------------------
 
-    def remember_reply(self, reply_key: str, kind: str, message_hash: str, advisory_ids: Iterable[str]) -> None:
-        """Record which advisories a reply cited (keyed by a hash, never the text) so votes can count."""
+    def remember_reply(
+        self,
+        reply_key: str,
+        kind: str,
+        message_hash: str,
+        advisory_ids: Iterable[str],
+        *,
+        count_as: Iterable[str] = (),
+    ) -> None:
+        """Record which advisories a reply cited (keyed by a hash, never the text) so votes can count,
+        and add one to each counter in ``count_as``, in one transaction."""
         with self._connect() as db:
+            self._increment(db, count_as, 1)
             db.execute(
                 "INSERT INTO reply(reply_key, kind, message_hash, day) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(reply_key) DO UPDATE SET day = excluded.day",
@@ -184,14 +194,19 @@ class Store:
 
     # --- counters --------------------------------------------------------------------------------
 
-    def increment(self, name: str, amount: int = 1) -> None:
-        """Add to today's value of an anonymous counter."""
+    def increment(self, *names: str, amount: int = 1) -> None:
+        """Add ``amount`` to today's value of each named anonymous counter."""
         with self._connect() as db:
-            db.execute(
-                "INSERT INTO counter(name, day, count) VALUES (?, ?, ?) "
-                "ON CONFLICT(name, day) DO UPDATE SET count = count + excluded.count",
-                (name, _today(), amount),
-            )
+            self._increment(db, names, amount)
+
+    @staticmethod
+    def _increment(db: sqlite3.Connection, names: Iterable[str], amount: int) -> None:
+        today = _today()
+        db.executemany(
+            "INSERT INTO counter(name, day, count) VALUES (?, ?, ?) "
+            "ON CONFLICT(name, day) DO UPDATE SET count = count + excluded.count",
+            [(name, today, amount) for name in names],
+        )
 
     def counters(self, *, days: int | None = None) -> dict[str, int]:
         """Counter totals, over all time or over the last ``days`` days (today included)."""
