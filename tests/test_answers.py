@@ -1,0 +1,79 @@
+"""Grounded answers: quoted passages only, cited, within budget, abstaining when the match is weak."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.answers import (
+    ABSTAIN_TEXT,
+    MAX_ANSWER_CHARS,
+    compose_answer,
+    group_by_advisory,
+    prefer_region,
+    trim_to_sentences,
+)
+from bot.retrieval.hits import SearchHit
+
+LONG = " ".join(f"Sentence number {i} explains one more step of the scam." for i in range(40))
+
+
+def hit(advisory: str, *, score: float, dense: float, region: str = "UK", kind: str = "section",
+        text: str = "Police never ask you to move money.", published: str = "2024-01-01") -> SearchHit:
+    return SearchHit(
+        chunk_id=f"{advisory}-{score}", advisory_id=advisory, title=f"Title {advisory}", category="general",
+        issuer="Issuer", source_url=f"https://example.org/{advisory}", published=published, region=region,
+        heading="What to do", kind=kind, text=text, score=score, dense_score=dense,
+    )
+
+
+def test_weak_match_abstains_with_hotline_and_no_citation() -> None:
+    answer = compose_answer("how do I bake bread", [hit("a", score=0.03, dense=0.2)], min_dense=0.45)
+    assert not answer.confident
+    assert answer.text == ABSTAIN_TEXT and "not sure" in answer.text
+    assert answer.citations == () and answer.passages == ()
+    assert "bake" not in answer.text  # never echoes the user's words
+
+
+def test_answer_quotes_only_advisory_text_and_cites_it() -> None:
+    hits = [hit("a", score=0.05, dense=0.7, text=LONG), hit("b", score=0.04, dense=0.6, text="Hang up. Call back.")]
+    answer = compose_answer("q", hits, min_dense=0.45, today=dt.date(2026, 11, 28))
+    assert answer.confident
+    assert [c.advisory_id for c in answer.citations] == ["a", "b"]
+    assert sum(len(p.text) for p in answer.passages) <= MAX_ANSWER_CHARS
+    for passage in answer.passages:
+        source = LONG if answer.citations[passage.citation].advisory_id == "a" else "Hang up. Call back."
+        assert passage.text in source  # extractive: a verbatim span of the advisory
+        assert passage.text in answer.text
+    assert "[1]" in answer.text and "[2]" in answer.text
+    assert answer.passages[0].text.endswith(".")  # cut at a sentence boundary
+
+
+def test_old_advisory_is_flagged_stale() -> None:
+    answer = compose_answer("q", [hit("old", score=0.05, dense=0.7, published="2019-10-12")], min_dense=0.45,
+                            today=dt.date(2026, 11, 28))
+    assert answer.stale_citations == ("old",)
+    fresh = compose_answer("q", [hit("new", score=0.05, dense=0.7, published="2025-10-12")], min_dense=0.45,
+                           today=dt.date(2026, 11, 28))
+    assert fresh.stale_citations == ()
+
+
+def test_local_advisory_preferred_when_scores_are_close() -> None:
+    hits = [hit("us", score=0.050, dense=0.7, region="US"), hit("hk", score=0.046, dense=0.68, region="HK"),
+            hit("far", score=0.020, dense=0.5, region="HK")]
+    ordered = [m.advisory_id for m in prefer_region(group_by_advisory(hits), "HK")]
+    assert ordered[:2] == ["hk", "us"]
+    assert ordered[2] == "far"  # a weak local match does not jump ahead
+    assert [m.advisory_id for m in prefer_region(group_by_advisory(hits), "UK")] == ["us", "hk", "far"]
+
+
+def test_examples_are_not_quoted_as_advice() -> None:
+    scam = "URGENT pay the unfreezing fee now"
+    hits = [hit("a", score=0.06, dense=0.8, kind="example", text=scam), hit("a", score=0.05, dense=0.6)]
+    answer = compose_answer("q", hits, min_dense=0.45)
+    assert scam not in answer.text and "Police never ask you to move money." in answer.text
+
+
+def test_trim_to_sentences() -> None:
+    assert trim_to_sentences("One. Two. Three.", 10) == "One. Two."
+    assert trim_to_sentences("short", 100) == "short"
+    assert len(trim_to_sentences("x" * 50 + " " + "y" * 50, 60)) <= 60
