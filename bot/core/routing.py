@@ -1,0 +1,154 @@
+"""What a message is: a question, a message to check, a report of a payment, a greeting, or off topic.
+
+The phrases live in ``knowledge/intents.yaml`` (operators extend them); the structural cues that mark a
+pasted message (links, phone numbers, quoted passages, several lines) are here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+
+from bot.core.datafile import StrictSchema, Text, YamlDocument, read_yaml, validate
+from bot.core.results import Intent
+from bot.knowledge.problems import KnowledgeFileError, Problem
+
+# Telegram messages are at most 4096 characters; never run patterns over more than that.
+MAX_CHARS = 4096
+PASTED_THRESHOLD = 2
+LONG_MESSAGE = 200
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "“": '"', "”": '"', "„": '"',
+                         "«": '"', "»": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
+_URL_RE = re.compile(
+    r"\b(?:h[tx]{2}ps?://|www\.)\S+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,12}(?:/\S*)?(?![\w.])",
+    re.IGNORECASE,
+)
+_PHONE_RE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{5,}\d(?![\w.])")
+# "I got this message: <the message>" - a passage introduced by a colon after words naming a message.
+_INTRODUCED_RE = re.compile(
+    r"\b(?:this|message|text|sms|e-?mail|whatsapp|dm|wechat|line|telegram|says|saying|reads|wrote)"
+    r"\s*:\s*\S.{24,}",
+    re.IGNORECASE | re.DOTALL,
+)
+_HANDLE_RE = re.compile(r"(?<![\w@])@[a-z][a-z0-9_]{3,}", re.IGNORECASE)
+# A quoted passage: the quote opens after a space or colon and closes before a space or punctuation,
+# so apostrophes inside words (I'm, it's) are never taken for quotes.
+_QUOTED_RE = re.compile(
+    r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,}?\S)\1(?=$|[\s.,!?;:)\]])""", re.DOTALL
+)
+
+
+class _IntentsSchema(StrictSchema):
+    greeting: Annotated[list[Text], Field(min_length=1)]
+    paid: Annotated[list[Text], Field(min_length=1)]
+    not_paid: list[Text] = Field(default_factory=list)
+    pasted: Annotated[list[Text], Field(min_length=1)]
+    out_of_scope: list[Text] = Field(default_factory=list)
+    in_scope: list[Text] = Field(default_factory=list)
+
+
+Patterns = tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class IntentRules:
+    """The compiled phrase lists of ``intents.yaml``."""
+
+    greeting: Patterns
+    paid: Patterns
+    not_paid: Patterns
+    pasted: Patterns
+    out_of_scope: Patterns
+    in_scope: Patterns
+
+
+def load_intents(path: Path) -> IntentRules:
+    """Load ``intents.yaml`` and compile every pattern; raise ``KnowledgeFileError`` naming bad ones."""
+    document = read_yaml(path)
+    schema = validate(document, _IntentsSchema)
+    problems: list[Problem] = []
+    compiled = {
+        section: _compile(document, section, getattr(schema, section), problems)
+        for section in _IntentsSchema.model_fields
+    }
+    if problems:
+        raise KnowledgeFileError(problems)
+    return IntentRules(**compiled)
+
+
+def _compile(document: YamlDocument, section: str, sources: list[str], problems: list[Problem]) -> Patterns:
+    patterns = []
+    for index, source in enumerate(sources):
+        try:
+            pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
+        except re.error as exc:
+            problems.append(document.problem((section, index), f"not a valid regular expression: {exc}"))
+            continue
+        if pattern.search("") is not None:
+            problems.append(document.problem((section, index), "matches an empty message, so anything"))
+            continue
+        patterns.append(pattern)
+    return tuple(patterns)
+
+
+def _phrase_text(text: str) -> str:
+    """Lower case, apostrophes removed, spaces collapsed (line breaks kept): what patterns see."""
+    text = text.lower().replace("'", "")
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+def _any(patterns: Patterns, text: str) -> bool:
+    return any(pattern.search(text) for pattern in patterns)
+
+
+def _is_greeting(text: str, rules: IntentRules) -> bool:
+    bare = " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
+    return not bare or any(pattern.fullmatch(bare) for pattern in rules.greeting)
+
+
+def pasted_score(text: str, rules: IntentRules) -> int:
+    """How much a message looks like a pasted scam message rather than the user's own words."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+    phrases = _phrase_text(text)
+    score = sum(1 for pattern in rules.pasted if pattern.search(phrases))
+    if _URL_RE.search(text):
+        score += 2
+    if any(sum(ch.isdigit() for ch in match) >= 7 for match in _PHONE_RE.findall(text)):
+        score += 2
+    if _HANDLE_RE.search(text):
+        score += 1
+    if _QUOTED_RE.search(text) or _INTRODUCED_RE.search(text):
+        score += 2
+    if sum(1 for line in text.splitlines() if line.strip()) >= 2:
+        score += 1
+    if len(text) > LONG_MESSAGE and "?" not in text[:80]:
+        score += 1
+    return score
+
+
+def classify(text: str, rules: IntentRules, *, forwarded: bool = False) -> Intent:
+    """What a message is: "check", "paid", "greeting", "out_of_scope" or (by default) "question".
+
+    Forwarded messages are always checked. A report of a payment wins over a question; a question that
+    wraps a pasted message is a message to check.
+    """
+    if forwarded:
+        return "check"
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+    if _is_greeting(text, rules):
+        return "greeting"
+    own_words = _phrase_text(_QUOTED_RE.sub(" ", text))
+    if _any(rules.paid, own_words) and not _any(rules.not_paid, own_words):
+        return "paid"
+    if pasted_score(text, rules) >= PASTED_THRESHOLD:
+        return "check"
+    phrases = _phrase_text(text)
+    if _any(rules.out_of_scope, phrases) and not _any(rules.in_scope, phrases):
+        return "out_of_scope"
+    return "question"
