@@ -389,3 +389,16 @@ def test_known_categories_and_red_flags_are_enforced_when_given(demo: Checklist)
         red_flags={"unsolicited-contact", "early-profit-bait", "withdrawal-fee"},
     )
     assert loaded == demo
+
+
+def test_the_real_checklists_load_and_fit_a_button() -> None:
+    knowledge = Path(__file__).resolve().parent.parent / "knowledge"
+    categories = yaml.safe_load((knowledge / "categories.yaml").read_text(encoding="utf-8"))["categories"]
+    checklists, problems = load_checklists(knowledge / "checklists", categories=categories)
+    assert problems == []
+    assert "investment-livestream" in checklists
+    for checklist in checklists.values():
+        full = walk(checklist, ["unsure"] * len(checklist.questions))
+        assert len(encode_state(full)) <= 40
+        all_yes = walk(checklist, ["yes"] * len(checklist.questions))
+        assert evaluate(checklist, all_yes).level == checklist.verdicts[0].level

@@ -117,3 +117,12 @@ def test_broken_yaml_reports_its_line(tmp_path: Path) -> None:
     found = problems_of(path)
     assert len(found) == 1 and found[0].startswith("(file): broken YAML")
     assert found[0].endswith("@ 5")
+
+
+def test_the_real_hotlines_file_loads() -> None:
+    hotlines = load_hotlines(Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yaml")
+    assert hotlines, "knowledge/hotlines.yaml has no regions"
+    for region in hotlines.values():
+        assert region.contacts
+        assert all(contact.source_url.startswith(("http://", "https://")) for contact in region.contacts)
+        assert hotlines_for(hotlines, region.code.lower()) == region
