@@ -231,4 +231,3 @@ def load_checklists(
         checklists[checklist.id] = checklist
         tags[checklist.tag] = checklist.id
     return checklists, problems
-

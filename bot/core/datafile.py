@@ -40,6 +40,7 @@ class StrictSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
+
 _FRIENDLIER = {
     "extra_forbidden": "unknown field (a typo?)",
     "missing": "required field is missing",
@@ -120,8 +121,12 @@ def _duplicate_keys(document: YamlDocument, node: yaml.Node, loc: tuple[int | st
             name = str(key.value)
             if name in seen:
                 found.append(
-                    Problem(document.path, field_path((*loc, name)), "this key appears twice",
-                            key.start_mark.line + 1)
+                    Problem(
+                        document.path,
+                        field_path((*loc, name)),
+                        "this key appears twice",
+                        key.start_mark.line + 1,
+                    )
                 )
             seen.add(name)
             found += _duplicate_keys(document, value, (*loc, name))

@@ -18,6 +18,7 @@ REGION_CODE_RE = re.compile(r"^(?:[A-Z]{2}|global)$")
 # The same place under two names: a user's setting may say GB where the file says UK, or the reverse.
 REGION_ALIASES: dict[str, str] = {"GB": "UK", "UK": "GB"}
 
+
 class _ContactSchema(StrictSchema):
     name: Text
     number: PhoneNumber | None = None
