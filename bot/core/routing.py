@@ -25,7 +25,7 @@ LONG_MESSAGE = 200
 
 _QUOTES = str.maketrans("‘’‚‛`“”„«»「」『』＂", "'" * 5 + '"' * 10)
 _URL_RE = re.compile(
-    r"\b(?:h[tx]{2}ps?://|www\.)\S+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,12}(?:/\S*)?(?![\w.])",
+    r"\b(?:h[tx]{2}ps?://|www\.)\S+|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}[a-z]{2,12}(?:/\S*)?(?![\w.])",
     re.IGNORECASE,
 )
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\d[\d ().-]{5,}\d(?![\w.])")
@@ -38,7 +38,7 @@ _INTRODUCED_RE = re.compile(
 _HANDLE_RE = re.compile(r"(?<![\w@])@[a-z][a-z0-9_]{3,}", re.IGNORECASE)
 # A quoted passage: the quote opens after a space or colon and closes before a space or punctuation,
 # so apostrophes inside words (I'm, it's) are never taken for quotes.
-_QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,}?\S)\1(?=$|[\s.,!?;:)\]])""", re.DOTALL)
+_QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,800}?\S)\1(?=$|[\s.,!?;:)\]])""", re.DOTALL)
 
 
 class _IntentsSchema(StrictSchema):
