@@ -104,16 +104,16 @@ def _any(patterns: Patterns, text: str) -> bool:
     return any(pattern.search(text) for pattern in patterns)
 
 
-def _is_greeting(text: str, rules: IntentRules) -> bool:
+def _is_greeting(text: str, intents: IntentRules) -> bool:
     bare = " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
-    return not bare or any(pattern.fullmatch(bare) for pattern in rules.greeting)
+    return not bare or any(pattern.fullmatch(bare) for pattern in intents.greeting)
 
 
-def pasted_score(text: str, rules: IntentRules) -> int:
+def pasted_score(text: str, intents: IntentRules) -> int:
     """How much a message looks like a pasted scam message rather than the user's own words."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
     phrases = _phrase_text(text)
-    score = sum(1 for pattern in rules.pasted if pattern.search(phrases))
+    score = sum(1 for pattern in intents.pasted if pattern.search(phrases))
     if _URL_RE.search(text):
         score += 2
     if any(sum(ch.isdigit() for ch in match) >= 7 for match in _PHONE_RE.findall(text)):
@@ -129,7 +129,7 @@ def pasted_score(text: str, rules: IntentRules) -> int:
     return score
 
 
-def classify(text: str, rules: IntentRules, *, forwarded: bool = False) -> Intent:
+def classify(text: str, intents: IntentRules, *, forwarded: bool = False) -> Intent:
     """What a message is: "check", "paid", "greeting", "out_of_scope" or (by default) "question".
 
     Forwarded messages are always checked. A report of a payment wins over a question; a question that
@@ -138,14 +138,14 @@ def classify(text: str, rules: IntentRules, *, forwarded: bool = False) -> Inten
     if forwarded:
         return "check"
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
-    if _is_greeting(text, rules):
+    if _is_greeting(text, intents):
         return "greeting"
     own_words = _phrase_text(_QUOTED_RE.sub(" ", text))
-    if _any(rules.paid, own_words) and not _any(rules.not_paid, own_words):
+    if _any(intents.paid, own_words) and not _any(intents.not_paid, own_words):
         return "paid"
-    if pasted_score(text, rules) >= PASTED_THRESHOLD:
+    if pasted_score(text, intents) >= PASTED_THRESHOLD:
         return "check"
     phrases = _phrase_text(text)
-    if _any(rules.out_of_scope, phrases) and not _any(rules.in_scope, phrases):
+    if _any(intents.out_of_scope, phrases) and not _any(intents.in_scope, phrases):
         return "out_of_scope"
     return "question"
