@@ -1,0 +1,109 @@
+"""The words of a scam-check verdict: the summary and the next steps for each risk level.
+
+``low`` never reads as safe: its text says no known (or no strong) warning sign was found, that this
+does not mean it is safe, and what to watch for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.red_flags import RedFlagSet
+from bot.core.results import Hotline, RegionHotlines, Risk, Signal
+
+MAX_FLAG_ADVICE = 3
+NOT_SAFE = "That does not mean it is safe: scammers change their wording all the time."
+WATCH_FOR = (
+    "Watch for these signs: a request to pay by gift card, crypto or bank transfer to an account you do not "
+    "know; a request for a code, PIN or password; pressure to hurry or keep it secret; promises of sure or "
+    "quick profit; a relative or friend writing from a new number; a link to log in or pay."
+)
+CHECK_INDEPENDENTLY = (
+    "Check it yourself before you act: contact the person or company on a number or website you already "
+    "know, never the one in the message."
+)
+TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters were checked."
+
+
+def summary_text(risk: Risk, signals: Sequence[Signal], *, checked_chars: int | None = None) -> str:
+    """One paragraph saying what was found and what the risk level means."""
+    labels = ", ".join(s.label for s in signals)
+    if risk == "high":
+        text = (
+            f"This message shows strong signs of a scam: {labels}. Do not pay, reply or click anything in it."
+        )
+    elif risk == "medium":
+        text = (
+            f"This message shows warning signs that often appear in scams: {labels}. "
+            "Check it independently before you do anything it asks."
+        )
+    elif signals:
+        text = f"No strong warning sign was found, only a weak hint: {labels}. {NOT_SAFE}"
+    else:
+        text = f"No known warning sign was found in this message. {NOT_SAFE}"
+    if checked_chars is not None:
+        text += " " + TRUNCATED_NOTE.format(limit=checked_chars)
+    return text
+
+
+def next_steps(
+    risk: Risk, signals: Sequence[Signal], flags: RedFlagSet, hotlines: RegionHotlines | None
+) -> tuple[str, ...]:
+    """Steps that fit the risk: stop and report when high, check first when medium, watch when low."""
+    hotline = _reporting_line(hotlines)
+    if risk == "high":
+        steps = ["Stop here: do not pay, reply, click links or call any number in this message."]
+        steps += _flag_advice(signals, flags)
+        steps.append(
+            "If you already paid or shared bank details, call your bank now on the number on the back "
+            "of your card and ask them to stop the payment."
+        )
+        steps.append(
+            f"Report it: {hotline}."
+            if hotline
+            else "Report it to the police on their non-emergency number, or your national fraud hotline."
+        )
+        steps.append("Tell someone you trust what happened; you have done nothing wrong by asking.")
+    elif risk == "medium":
+        steps = ["Pause: do not pay, click links or share codes until you have checked.", CHECK_INDEPENDENTLY]
+        steps += _flag_advice(signals, flags)
+        steps.append("Talk it over with someone you trust before you act.")
+        if hotline:
+            steps.append(f"If you are unsure, ask for advice: {hotline}.")
+    else:
+        steps = [
+            CHECK_INDEPENDENTLY,
+            WATCH_FOR,
+            "If anything in it worries you, send me more of the conversation or take the warning checklist.",
+        ]
+        if hotline:
+            steps.append(f"If you are unsure, ask for advice: {hotline}.")
+    return tuple(dict.fromkeys(steps))
+
+
+def _flag_advice(signals: Sequence[Signal], flags: RedFlagSet) -> list[str]:
+    advice: list[str] = []
+    for signal in signals:  # strongest first
+        flag = flags.get(signal.name)
+        if flag is not None and flag.advice and flag.advice not in advice:
+            advice.append(flag.advice)
+        if len(advice) >= MAX_FLAG_ADVICE:
+            break
+    return advice
+
+
+def _reporting_line(hotlines: RegionHotlines | None) -> str | None:
+    """The region's fraud reporting contact as one phrase, e.g. 'Action Fraud reporting, 0300 123 2040'."""
+    if hotlines is None or not hotlines.contacts:
+        return None
+    contact = _pick_contact(hotlines.contacts)
+    reach = " or ".join(part for part in (contact.number, contact.url) if part)
+    return f"{contact.name}, {reach}" if reach else contact.name
+
+
+def _pick_contact(contacts: Sequence[Hotline]) -> Hotline:
+    for word in ("fraud", "scam"):
+        for contact in contacts:
+            if word in contact.name.lower():
+                return contact
+    return next((c for c in contacts if "emergency" not in c.name.lower()), contacts[0])

@@ -1,0 +1,304 @@
+"""Named warning signs (``knowledge/red_flags.yaml``): validated loading, and finding them in a message.
+
+Patterns are compiled once at load. Matching runs on a tidied copy of the message (see
+:func:`normalize_text`) so look-alike Unicode letters, curly quotes and invisible characters do not hide a
+warning sign. Each signal carries the exact words that triggered it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from bot.core.datafile import Slug, StrictSchema, Text, YamlDocument, read_yaml, validate
+from bot.core.indicators import FINDING_KINDS
+from bot.core.results import Signal
+from bot.knowledge.problems import KnowledgeFileError, Problem
+
+RED_FLAGS_FILE = "red_flags.yaml"
+MAX_WEIGHT = 6
+MAX_EVIDENCE = 3  # distinct evidence fragments kept per signal
+MAX_EVIDENCE_CHARS = 80
+MAX_MATCHES_PER_PATTERN = 20  # bounds the work on hostile, endlessly repeated input
+
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff",
+    ),
+    None,
+)
+_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\r": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\u0085": "\n",
+    }
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_LINE_BREAKS = re.compile(r" ?\n[\s]*")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+
+
+class _FlagSchema(StrictSchema):
+    name: Slug
+    label: Text
+    explanation: Text
+    categories: Annotated[list[Slug], Field(min_length=1)]
+    weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)]
+    patterns: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    advice: Text | None = None
+
+
+class _ThresholdsSchema(StrictSchema):
+    medium: Annotated[int, Field(ge=1)]
+    high: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _ThresholdsSchema:
+        if self.medium >= self.high:
+            raise ValueError("medium must be lower than high")
+        return self
+
+
+class _RedFlagsSchema(StrictSchema):
+    thresholds: _ThresholdsSchema
+    flags: Annotated[list[_FlagSchema], Field(min_length=1)]
+    indicator_flags: list[_FlagSchema] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One named warning sign with its compiled patterns."""
+
+    name: str
+    label: str
+    explanation: str
+    categories: tuple[str, ...]
+    weight: int
+    patterns: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    advice: str | None = None
+
+    def signal(self, evidence: tuple[str, ...]) -> Signal:
+        """This flag as a found signal with the words (or links, numbers) that triggered it."""
+        return Signal(self.name, self.label, evidence, self.explanation, self.weight)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Total weights from which a message is medium or high risk."""
+
+    medium: int
+    high: int
+
+
+@dataclass(frozen=True)
+class RedFlagSet:
+    """Everything loaded from ``red_flags.yaml``."""
+
+    flags: tuple[RedFlag, ...]  # found by their text patterns
+    indicator_flags: Mapping[str, RedFlag]  # found by the link and number checks, by finding kind
+    thresholds: Thresholds
+    path: Path
+
+    def names(self) -> frozenset[str]:
+        """Every flag name, text and indicator flags alike (checklists refer to these)."""
+        return frozenset(f.name for f in self.flags) | frozenset(self.indicator_flags)
+
+    def get(self, name: str) -> RedFlag | None:
+        """The flag called ``name``, if any."""
+        return self.indicator_flags.get(name) or next((f for f in self.flags if f.name == name), None)
+
+
+def load_red_flags(path: Path, categories: Collection[str] | None = None) -> RedFlagSet:
+    """Load and validate the red flags file; raise ``KnowledgeFileError`` naming each bad field and line.
+
+    ``categories`` are the known category slugs; when given, every flag's categories must be among them.
+    """
+    document = read_yaml(path)
+    schema = validate(document, _RedFlagsSchema)
+    problems: list[Problem] = []
+    flags = tuple(_compile(document, ("flags", i), spec, problems) for i, spec in enumerate(schema.flags))
+    indicator = [
+        _compile(document, ("indicator_flags", i), spec, problems)
+        for i, spec in enumerate(schema.indicator_flags)
+    ]
+    problems += _cross_check(document, schema, categories)
+    if problems:
+        raise KnowledgeFileError(problems)
+    return RedFlagSet(
+        flags=flags,
+        indicator_flags={flag.name: flag for flag in indicator},
+        thresholds=Thresholds(schema.thresholds.medium, schema.thresholds.high),
+        path=path,
+    )
+
+
+def _compile(
+    document: YamlDocument, loc: tuple[str, int], spec: _FlagSchema, problems: list[Problem]
+) -> RedFlag:
+    text_flag = loc[0] == "flags"
+    if text_flag and not spec.patterns:
+        problems.append(
+            document.problem((*loc, "patterns"), f"flag '{spec.name}' needs at least one pattern")
+        )
+    if not text_flag and (spec.patterns or spec.unless):
+        problems.append(
+            document.problem(
+                (*loc, "patterns"),
+                f"'{spec.name}' is found by the link and number checks: it takes no patterns",
+            )
+        )
+    return RedFlag(
+        name=spec.name,
+        label=spec.label,
+        explanation=spec.explanation,
+        categories=tuple(spec.categories),
+        weight=spec.weight,
+        patterns=_compile_patterns(document, (*loc, "patterns"), spec.name, spec.patterns, problems),
+        unless=_compile_patterns(document, (*loc, "unless"), spec.name, spec.unless, problems),
+        advice=spec.advice,
+    )
+
+
+def _compile_patterns(
+    document: YamlDocument, loc: tuple[str | int, ...], name: str, sources: list[str], problems: list[Problem]
+) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for index, source in enumerate(sources):
+        try:
+            pattern = re.compile(source, re.IGNORECASE)
+        except re.error as exc:
+            problems.append(
+                document.problem((*loc, index), f"flag '{name}': not a valid regular expression: {exc}")
+            )
+            continue
+        if pattern.search("") is not None:
+            problems.append(
+                document.problem((*loc, index), f"flag '{name}': this pattern matches empty text")
+            )
+            continue
+        compiled.append(pattern)
+    return tuple(compiled)
+
+
+def _cross_check(
+    document: YamlDocument, schema: _RedFlagsSchema, categories: Collection[str] | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    groups = (("flags", schema.flags), ("indicator_flags", schema.indicator_flags))
+    for key, specs in groups:
+        for i, spec in enumerate(specs):
+            if spec.name in seen:
+                problems.append(document.problem((key, i, "name"), f"the name '{spec.name}' is used twice"))
+            seen.add(spec.name)
+            for j, category in enumerate(spec.categories):
+                if categories is not None and category not in categories:
+                    problems.append(
+                        document.problem(
+                            (key, i, "categories", j),
+                            f"unknown category '{category}' (not in categories.yaml)",
+                        )
+                    )
+    for i, spec in enumerate(schema.indicator_flags):
+        if spec.name not in FINDING_KINDS:
+            problems.append(
+                document.problem(
+                    ("indicator_flags", i, "name"),
+                    f"'{spec.name}' is not something the link checks find; "
+                    f"use one of: {', '.join(FINDING_KINDS)}",
+                )
+            )
+    listed = {spec.name for spec in schema.indicator_flags}
+    for kind in FINDING_KINDS:
+        if kind not in listed:
+            problems.append(document.problem(("indicator_flags",), f"missing an entry for '{kind}'"))
+    return problems
+
+
+def normalize_text(text: str) -> str:
+    """The message tidied for matching: look-alike letters folded, invisible characters dropped."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_PUNCTUATION)
+    text = "".join(" " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in text)
+    return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
+
+
+def find_signals(text: str, flags: RedFlagSet) -> list[Signal]:
+    """The red flags found in ``text``, strongest first, each with its evidence words.
+
+    The whole text is searched (no truncation). A match is dropped when one of the flag's ``unless``
+    expressions occurs in the same sentence, so "we will never ask for your PIN" does not count.
+    """
+    tidy = normalize_text(text)
+    sentence_ends = [m.start() for m in _SENTENCE_END.finditer(tidy)]
+    found: list[tuple[int, int, Signal]] = []
+    for order, flag in enumerate(flags.flags):
+        first, evidence = _evidence(flag, tidy, sentence_ends)
+        if evidence:
+            found.append((first, order, flag.signal(evidence)))
+    found.sort(key=lambda item: (-item[2].weight, item[0], item[1]))
+    return [signal for _, _, signal in found]
+
+
+def _evidence(flag: RedFlag, text: str, sentence_ends: list[int]) -> tuple[int, tuple[str, ...]]:
+    first = len(text)
+    fragments: dict[str, str] = {}
+    for pattern in flag.patterns:
+        for count, match in enumerate(pattern.finditer(text)):
+            if count >= MAX_MATCHES_PER_PATTERN:
+                break
+            fragment = tidy_evidence(match.group(0))
+            if not fragment:
+                continue
+            if flag.unless and _cancelled(flag, text, sentence_ends, match.start(), match.end()):
+                continue
+            first = min(first, match.start())
+            if len(fragments) < MAX_EVIDENCE:
+                fragments.setdefault(fragment.casefold(), fragment)
+    return first, tuple(fragments.values())
+
+
+def _cancelled(flag: RedFlag, text: str, ends: list[int], start: int, end: int) -> bool:
+    before = bisect.bisect_left(ends, start)
+    left = ends[before - 1] + 1 if before else 0
+    after = bisect.bisect_left(ends, end)
+    right = ends[after] if after < len(ends) else len(text)
+    sentence = text[left:right]
+    return any(pattern.search(sentence) for pattern in flag.unless)
+
+
+def tidy_evidence(fragment: str) -> str:
+    """A matched fragment trimmed of edge punctuation and spaces, and cut to a readable length."""
+    text = " ".join(fragment.split()).strip(" .,;:!?-'\"()")
+    if len(text) > MAX_EVIDENCE_CHARS:
+        text = text[:MAX_EVIDENCE_CHARS].rsplit(" ", 1)[0].rstrip(" .,;:") + "…"
+    return text
+
+
+def load_red_flags_from(knowledge_dir: Path, categories: Collection[str] | None = None) -> RedFlagSet:
+    """:func:`load_red_flags` for the ``red_flags.yaml`` of a knowledge folder."""
+    return load_red_flags(knowledge_dir / RED_FLAGS_FILE, categories)
