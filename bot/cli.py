@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.commands import index as index_cmds
+from bot.commands import operators as operator_cmds
 from bot.settings import Settings, SettingsError, offline_environment
 
 Command = Callable[[Settings, argparse.Namespace], int]
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="check the knowledge folder (exit 1 on errors)")
     lint.set_defaults(func=index_cmds.cmd_lint)
+    operator_cmds.add_parser(sub)
 
     search = sub.add_parser("search", help="search the advisories")
     search.add_argument("query", nargs="?", help="what to look for")

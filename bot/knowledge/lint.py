@@ -1,17 +1,51 @@
-"""``fraudbot lint``: every problem in the knowledge folder in one run."""
+"""``fraudbot lint``: every problem in the knowledge folder in one run, with file, line or field, and fix.
+
+Errors stop a file from being used (the running bot skips it); warnings only report. Nothing here loads
+the embedding model, so lint stays fast.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from bot.core.checklist_file import load_checklists
+from bot.core.hotlines import load_hotlines
+from bot.core.indicator_data import IndicatorData, load_indicator_data
+from bot.core.indicators import analyse_indicators
+from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags_from
+from bot.core.routing import load_intents
+from bot.core.triage import load_triage
+from bot.knowledge.lint_advisories import (
+    duplicate_content_problems,
+    explain,
+    front_matter_lines,
+    unfilled_problems,
+    unmatched_example_problems,
+)
 from bot.knowledge.loader import load_advisories, load_categories
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
-DataLoader = Callable[[Path], Any]
+
+@dataclass
+class LintContext:
+    """What the data-file checks learn from each other: known categories, loaded red flags and indicators."""
+
+    categories: Collection[str] | None = None
+    red_flags: RedFlagSet | None = None
+    indicators: IndicatorData | None = None
+
+
+@dataclass(frozen=True)
+class DataFileCheck:
+    """How to check one operator data file (or folder); ``covers`` are the YAML paths it validates."""
+
+    name: str
+    covers: tuple[str, ...]
+    check: Callable[[Path, LintContext], list[Problem]]
 
 
 def yaml_problems(path: Path) -> list[Problem]:
@@ -20,35 +54,103 @@ def yaml_problems(path: Path) -> list[Problem]:
         yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [Problem(path, "yaml", f"broken YAML: {getattr(exc, 'problem', exc)}", None if mark is None else mark.line + 1)]
-    except OSError as exc:
-        return [Problem(path, "file", f"unreadable: {exc.strerror}")]
+        line = None if mark is None else mark.line + 1
+        return [Problem(path, "yaml", f"broken YAML: {getattr(exc, 'problem', exc)}", line)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(path, "file", f"unreadable: {exc}")]
     return []
 
 
-def data_file_loaders() -> dict[str, DataLoader]:
-    """Loaders of the operator data files, by file name relative to the knowledge folder."""
-    return {}
+def _red_flags(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    context.red_flags = load_red_flags_from(knowledge_dir, context.categories)
+    return []
+
+
+def _indicators(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    context.indicators = load_indicator_data(knowledge_dir)
+    return [*context.indicators.warnings]
+
+
+def _checklists(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    names = context.red_flags.names() if context.red_flags is not None else None
+    return load_checklists(knowledge_dir / "checklists", categories=context.categories, red_flags=names)[1]
+
+
+def _raising(name: str, loader: Callable[[Path], object]) -> Callable[[Path, LintContext], list[Problem]]:
+    def check(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+        loader(knowledge_dir / name)
+        return []
+
+    return check
+
+
+def data_file_loaders() -> list[DataFileCheck]:
+    """The checks of the operator data files, in dependency order (red flags before checklists)."""
+    return [
+        DataFileCheck("red_flags.yaml", ("red_flags.yaml",), _red_flags),
+        DataFileCheck("checklists", ("checklists/*.yaml",), _checklists),
+        DataFileCheck("hotlines.yaml", ("hotlines.yaml",), _raising("hotlines.yaml", load_hotlines)),
+        DataFileCheck("triage.yaml", ("triage.yaml",), _raising("triage.yaml", load_triage)),
+        DataFileCheck("intents.yaml", ("intents.yaml",), _raising("intents.yaml", load_intents)),
+        DataFileCheck("indicators", ("brands.yaml", "link_rules.yaml"), _indicators),
+    ]
+
+
+def example_matcher(context: LintContext) -> Callable[[str], bool] | None:
+    """True for a message in which ``fraudbot check`` finds a warning sign (red flag, link or number)."""
+    red_flags, indicators = context.red_flags, context.indicators
+    if red_flags is None:
+        return None
+
+    def matches(text: str) -> bool:
+        if find_signals(text, red_flags):
+            return True
+        return indicators is not None and bool(analyse_indicators(text, indicators).findings)
+
+    return matches
+
+
+def _data_file_problems(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    problems: list[Problem] = []
+    covered: set[Path] = set()
+    for item in data_file_loaders():
+        for pattern in item.covers:
+            covered.update(knowledge_dir.glob(pattern))
+        try:
+            problems.extend(item.check(knowledge_dir, context))
+        except KnowledgeFileError as exc:
+            problems.extend(exc.problems)
+    for path in sorted(knowledge_dir.rglob("*.yaml")):
+        if path not in covered and path.name != "categories.yaml":
+            problems.extend(yaml_problems(path))
+    return problems
 
 
 def lint_knowledge(knowledge_dir: Path) -> list[Problem]:
-    """All problems: categories, advisories, and every data file, sorted by file."""
+    """All problems: categories, advisories, every data file, and content checks, sorted by file and line."""
+    context = LintContext()
     problems: list[Problem] = []
     try:
         categories = load_categories(knowledge_dir)
     except KnowledgeFileError as exc:
-        return exc.problems
-    problems.extend(load_advisories(knowledge_dir, categories).problems)
-    loaders = data_file_loaders()
-    for name, loader in loaders.items():
-        path = knowledge_dir / name
-        if not path.exists():
-            continue
-        try:
-            loader(path)
-        except KnowledgeFileError as exc:
-            problems.extend(exc.problems)
-    for path in sorted(knowledge_dir.rglob("*.yaml")):
-        if path.relative_to(knowledge_dir).as_posix() not in loaders:
-            problems.extend(yaml_problems(path))
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0))
+        problems.extend(exc.problems)
+        categories = None
+    context.categories = categories
+    problems.extend(_data_file_problems(knowledge_dir, context))
+    if categories is not None:
+        loaded = load_advisories(knowledge_dir, categories)
+        lines = {path: front_matter_lines(path) for path in {p.path for p in loaded.problems}}
+        problems.extend(explain(p, categories, lines[p.path]) for p in loaded.problems)
+        for advisory in loaded.advisories:
+            problems.extend(unfilled_problems(advisory))
+        problems.extend(duplicate_content_problems(loaded.advisories))
+        matcher = example_matcher(context)
+        if matcher is not None:
+            problems.extend(unmatched_example_problems(loaded.advisories, matcher))
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.field))
+
+
+def summary_counts(problems: list[Problem]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = sum(1 for p in problems if p.severity == "error")
+    return errors, len(problems) - errors
