@@ -1,10 +1,9 @@
 """A small fake Telegram Bot API server on 127.0.0.1, for running the real bot in tests and benchmarks.
 
-It runs tornado in its own thread and event loop. Tests play the users: ``send`` / ``press`` queue
-updates that the bot fetches by long polling (``getUpdates``); every call the bot makes is recorded
-(``calls``) and bot messages are kept with their edits (``bot_messages``). The real API's rules are
-enforced (see ``fake_bot_api_rules``): HTML entities, 4096 characters, 64-byte callback data,
-"message is not modified", one answer per callback query.
+tornado serves it from its own thread and event loop. Tests play the users: ``send`` / ``press``
+queue updates, which the bot fetches by long polling (``getUpdates``) or which are pushed to its
+webhook once it calls ``setWebhook``. Every call the bot makes is recorded (``calls``), bot messages
+are kept with their edits, and the real API's rules are enforced (``fake_bot_api_rules``).
 """
 
 from __future__ import annotations
@@ -19,43 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-from fake_bot_api_rules import (
-    ANSWER_TEXT_LIMIT,
-    ApiError,
-    auto_entities,
-    bad_request,
-    check_commands,
-    check_reply_markup,
-    message_text,
-)
+from fake_bot_api_methods import BotApiState, public
+from fake_bot_api_rules import ApiError, auto_entities, bad_request
 
 JSON_FIELDS = {
-    "reply_markup",
-    "entities",
-    "commands",
-    "allowed_updates",
-    "scope",
-    "reply_parameters",
-    "link_preview_options",
-    "caption_entities",
-}
+    "reply_markup", "entities", "commands", "allowed_updates", "scope", "reply_parameters",
+    "link_preview_options", "caption_entities",
+}  # fmt: skip
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"}
-CHAT_ACTIONS = {
-    "typing",
-    "upload_photo",
-    "record_video",
-    "upload_video",
-    "record_voice",
-    "upload_voice",
-    "upload_document",
-    "choose_sticker",
-    "find_location",
-    "record_video_note",
-    "upload_video_note",
-}
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @dataclass(frozen=True)
@@ -71,37 +46,23 @@ class ApiCall:
     at: float  # time.perf_counter() when the call arrived
 
 
-class FakeBotApi:
-    """The fake server: start it, point the bot's base URL at ``base_url``, then play users."""
+class FakeBotApi(BotApiState):
+    """The fake server: ``start()`` it, point the bot at ``base_url``, then play users."""
 
     def __init__(
         self, token: str = "123456:TEST-fake-token-for-tests", username: str = "fraud_test_bot"
     ) -> None:
-        self.token = token
-        self.bot_user = {
-            "id": int(token.split(":")[0]),
-            "is_bot": True,
-            "first_name": "Fraud Check",
-            "username": username,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        }
-        self._lock = threading.RLock()
+        super().__init__(token, username)
         self.calls: list[ApiCall] = []
         self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self.injected_at: dict[int, float] = {}
         self.confirmed_offset = 0
-        self.chats: dict[int, dict[str, Any]] = {}
-        self._message_ids: dict[int, itertools.count[int]] = {}
-        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
-        self.callback_answers: dict[str, dict[str, Any] | None] = {}
-        self.commands: dict[str, list[dict[str, str]]] = {}
-        self.webhook_url = ""
+        self.webhook_log: list[tuple[str, int, int]] = []  # (url, update id, HTTP status)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._delivery: asyncio.Task[None] | None = None
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -132,9 +93,8 @@ class FakeBotApi:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop, self._wakeup = loop, asyncio.Event()
-        app = tornado.web.Application(
-            [(r"/bot([^/]+)/([A-Za-z]+)", _Handler, {"api": self})], log_function=lambda handler: None
-        )
+        routes = [(r"/bot([^/]+)/([A-Za-z]+)", _Handler, {"api": self})]
+        app = tornado.web.Application(routes, log_function=lambda handler: None)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         server = tornado.httpserver.HTTPServer(app)
         server.add_sockets(sockets)
@@ -144,49 +104,26 @@ class FakeBotApi:
             loop.run_forever()
         finally:
             server.stop()
+            pending = asyncio.all_tasks(loop)  # long polls, webhook delivery: end them cleanly
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     # --- playing users --------------------------------------------------------------------------
 
     @staticmethod
-    def user(user_id: int, first_name: str = "Alice", username: str | None = None) -> dict[str, Any]:
+    def user(user_id: int, first_name: str = "Alice") -> dict[str, Any]:
         """A Telegram user object."""
-        user: dict[str, Any] = {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": first_name,
-            "language_code": "en",
-        }
-        if username:
-            user["username"] = username
-        return user
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
 
     def private_chat(self, user: dict[str, Any]) -> dict[str, Any]:
         """The private chat with ``user``."""
-        return self._chat({"id": user["id"], "type": "private", "first_name": user["first_name"]})
+        return self.add_chat({"id": user["id"], "type": "private", "first_name": user["first_name"]})
 
     def group_chat(self, chat_id: int, title: str = "Family") -> dict[str, Any]:
         """A group chat (negative id)."""
-        return self._chat({"id": chat_id, "type": "supergroup", "title": title})
-
-    def _chat(self, chat: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            self.chats.setdefault(chat["id"], chat)
-            self._message_ids.setdefault(chat["id"], itertools.count(1))
-        return chat
-
-    def _new_message(self, chat: dict[str, Any], sender: dict[str, Any], **fields: Any) -> dict[str, Any]:
-        with self._lock:
-            self._chat(chat)
-            message = {
-                "message_id": next(self._message_ids[chat["id"]]),
-                "date": int(time.time()),
-                "chat": chat,
-                "from": sender,
-                **fields,
-            }
-            self.messages[(chat["id"], message["message_id"])] = message
-        return message
+        return self.add_chat({"id": chat_id, "type": "supergroup", "title": title})
 
     def send(
         self,
@@ -214,27 +151,19 @@ class FakeBotApi:
                 "sender_user": forwarded_from,
             }
         if reply_to is not None:
-            fields["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "reply_to_message"}
-        message = self._new_message(chat or self.private_chat(user), user, **fields)
-        return self.inject({"message": message})
+            fields["reply_to_message"] = public(
+                {k: v for k, v in reply_to.items() if k != "reply_to_message"}
+            )
+        message = self.new_message(chat or self.private_chat(user), user, **fields)
+        return self.inject({"message": public(message)})
 
     def press(self, user: dict[str, Any], message: dict[str, Any], data: str) -> str:
         """Queue a tap on an inline button of a bot message; returns the callback query id."""
         query_id = f"cq{next(self._callback_ids)}"
         with self._lock:
             self.callback_answers[query_id] = None
-        shown = {k: v for k, v in message.items() if not k.startswith("_")}
-        self.inject(
-            {
-                "callback_query": {
-                    "id": query_id,
-                    "from": user,
-                    "message": shown,
-                    "chat_instance": f"ci{message['chat']['id']}",
-                    "data": data,
-                }
-            }
-        )
+        query = {"id": query_id, "from": user, "message": public(message), "data": data}
+        self.inject({"callback_query": {**query, "chat_instance": f"ci{message['chat']['id']}"}})
         return query_id
 
     def inject(self, update: dict[str, Any]) -> int:
@@ -263,12 +192,18 @@ class FakeBotApi:
         ]
 
     def sent(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
-        """Messages the bot successfully sent to a chat since a mark, as currently shown (after edits)."""
+        """Messages the bot sent to a chat since a mark, as they look now (after edits)."""
+        with self._lock:
+            calls = [c for c in self.calls_of("sendMessage", since, chat_id) if c.ok]
+            return [self.messages[(chat_id, c.result["message_id"])] for c in calls]
+
+    def from_user(self, user_id: int, chat_id: int) -> list[dict[str, Any]]:
+        """Messages a (played) user sent in a chat, oldest first."""
         with self._lock:
             return [
-                self.messages[(chat_id, c.result["message_id"])]
-                for c in self.calls_of("sendMessage", since, chat_id)
-                if c.ok
+                m
+                for (chat, _), m in sorted(self.messages.items())
+                if chat == chat_id and m["from"]["id"] == user_id
             ]
 
     def failures(self, since: int = 0) -> list[ApiCall]:
@@ -281,34 +216,25 @@ class FakeBotApi:
         with self._lock:
             return self.messages[(chat_id, message_id)]
 
-    async def wait_for(self, condition: Callable[[], Any], timeout: float = 15.0) -> Any:
+    async def wait_for(self, condition: Callable[[], Any], timeout: float = 20.0) -> Any:
         """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
+        while not (value := condition()):
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {timeout}s waiting for the bot")
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(0.002)
+        return value
 
-    async def replies(
-        self, chat_id: int, since: int, count: int = 1, timeout: float = 15.0
-    ) -> list[dict[str, Any]]:
-        """Wait until the bot has sent ``count`` messages to a chat since ``since``; return them all."""
-        return list(
-            await self.wait_for(lambda: (m := self.sent(chat_id, since)) and len(m) >= count and m, timeout)
-        )
-
-    async def fetched(self, update_id: int, timeout: float = 15.0) -> None:
-        """Wait until the bot has confirmed (acknowledged by offset) an update."""
+    async def fetched(self, update_id: int, timeout: float = 20.0) -> None:
+        """Wait until the bot has taken an update (confirmed by offset, or webhook answered 200)."""
         await self.wait_for(lambda: self.confirmed_offset > update_id, timeout)
 
-    # --- the API --------------------------------------------------------------------------------
+    # --- serving --------------------------------------------------------------------------------
 
-    def _record(
+    def record(
         self, method: str, params: dict[str, Any], ok: bool, result: Any, error: str | None, at: float
     ) -> None:
+        """Log one call."""
         with self._lock:
             self.calls.append(ApiCall(len(self.calls), method, params, ok, result, error, at))
 
@@ -316,14 +242,15 @@ class FakeBotApi:
         """Run one API method; raises ``ApiError`` like the real API."""
         if method == "getUpdates":
             return await self._get_updates(params)
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            raise ApiError(404, "Not Found: method not found")
-        with self._lock:
-            return handler(params)
+        result = self.dispatch(method, params)
+        if method == "setWebhook" and self.webhook_targets and self._delivery is None:
+            self._delivery = asyncio.get_running_loop().create_task(self._deliver_to_webhook())
+        return result
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         assert self._wakeup is not None and self._loop is not None
+        if self.webhook_targets:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
         deadline = self._loop.time() + float(params.get("timeout") or 0)
         while True:
@@ -339,130 +266,43 @@ class FakeBotApi:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), remaining)
 
-    def _known_chat(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
-        if chat is None:
-            raise bad_request("chat not found")
-        return chat
-
-    def _api_getMe(self, params: dict[str, Any]) -> Any:
-        return self.bot_user
-
-    def _api_sendMessage(self, params: dict[str, Any]) -> Any:
-        chat = self._known_chat(params)
-        text, entities = message_text(params)
-        check_reply_markup(params.get("reply_markup"))
-        fields: dict[str, Any] = {"text": text}
-        if entities:
-            fields["entities"] = entities
-        if isinstance(params.get("reply_markup"), dict) and "inline_keyboard" in params["reply_markup"]:
-            fields["reply_markup"] = params["reply_markup"]
-        reply = params.get("reply_parameters") or {}
-        if reply:
-            replied = self.messages.get((chat["id"], int(reply["message_id"])))
-            if replied is None and not reply.get("allow_sending_without_reply"):
-                raise bad_request("message to be replied not found")
-            if replied is not None:
-                fields["reply_to_message"] = {k: v for k, v in replied.items() if k != "reply_to_message"}
-        message = self._new_message(chat, self.bot_user, **fields)
-        message["_html"] = params.get("text")
-        return {k: v for k, v in message.items() if not k.startswith("_")}
-
-    def _editable(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._known_chat(params)
-        message = self.messages.get((chat["id"], int(params.get("message_id") or 0)))
-        if message is None:
-            raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.bot_user["id"]:
-            raise bad_request("message can't be edited")
-        return message
-
-    def _api_editMessageText(self, params: dict[str, Any]) -> Any:
-        message = self._editable(params)
-        text, entities = message_text(params)
-        markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        new_markup = markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
-        if (text, entities, new_markup) == (
-            message["text"],
-            message.get("entities", []),
-            message.get("reply_markup"),
-        ):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        message.update(text=text, entities=entities, edit_date=int(time.time()), _html=params.get("text"))
-        message.pop("reply_markup", None)
-        if new_markup:
-            message["reply_markup"] = new_markup
-        return {k: v for k, v in message.items() if not k.startswith("_")}
-
-    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
-        message = self._editable(params)
-        markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        if markup == message.get("reply_markup"):
-            raise bad_request("message is not modified")
-        message.pop("reply_markup", None)
-        if markup:
-            message["reply_markup"] = markup
-        return {k: v for k, v in message.items() if not k.startswith("_")}
-
-    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
-        query_id = str(params.get("callback_query_id"))
-        if query_id not in self.callback_answers or self.callback_answers[query_id] is not None:
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
-        if len(str(params.get("text") or "")) > ANSWER_TEXT_LIMIT:
-            raise bad_request("MESSAGE_TOO_LONG")
-        self.callback_answers[query_id] = {"text": params.get("text"), "show_alert": params.get("show_alert")}
-        return True
-
-    def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
-        self._known_chat(params)
-        if params.get("action") not in CHAT_ACTIONS:
-            raise bad_request("wrong parameter action in request")
-        return True
-
-    def _scope_key(self, params: dict[str, Any]) -> str:
-        scope = params.get("scope") or {"type": "default"}
-        if scope.get("type") == "chat":
-            if scope.get("chat_id") not in self.chats:
-                raise bad_request("chat not found")
-            return f"chat:{scope['chat_id']}"
-        return str(scope.get("type"))
-
-    def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands[self._scope_key(params)] = check_commands(params.get("commands"))
-        return True
-
-    def _api_getMyCommands(self, params: dict[str, Any]) -> Any:
-        return self.commands.get(self._scope_key(params), [])
-
-    def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
-        self.webhook_url = ""
-        return True
-
-    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
-        self.webhook_url = str(params.get("url") or "")
-        return True
-
-    def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
-        return {
-            "url": self.webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._pending),
-        }
+    async def _deliver_to_webhook(self) -> None:
+        """Push queued updates to the webhook like Telegram: in order, round-robin over the targets
+        (several bot processes behind one URL), retrying until one answers 200."""
+        assert self._wakeup is not None
+        turn = itertools.count()
+        async with httpx.AsyncClient(timeout=10) as client:
+            while self.webhook_targets:
+                self._wakeup.clear()
+                with self._lock:
+                    update = self._pending[0] if self._pending else None
+                    targets, secret = list(self.webhook_targets), self.webhook_secret
+                if update is None or not targets:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wakeup.wait(), 0.2)
+                    continue
+                url = targets[next(turn) % len(targets)]
+                headers = {SECRET_HEADER: secret} if secret else {}
+                try:
+                    status = (await client.post(url, json=update, headers=headers)).status_code
+                except httpx.HTTPError:
+                    status = 0
+                with self._lock:
+                    self.webhook_log.append((url, update["update_id"], status))
+                    if status == 200 and self._pending and self._pending[0] is update:
+                        self._pending.pop(0)
+                        self.confirmed_offset = max(self.confirmed_offset, update["update_id"] + 1)
+                if status != 200:
+                    await asyncio.sleep(0.05)
+        self._delivery = None
 
 
 def _decode_params(handler: tornado.web.RequestHandler) -> dict[str, Any]:
     """Bot API parameters from a form, multipart or JSON body (PTB sends forms, JSON-encoding objects)."""
     if handler.request.headers.get("Content-Type", "").startswith("application/json"):
-        body = json.loads(handler.request.body or b"{}")
-        return dict(body)
+        return dict(json.loads(handler.request.body or b"{}"))
     params: dict[str, Any] = {}
-    arguments = {**handler.request.query_arguments, **handler.request.body_arguments}
-    for name, values in arguments.items():
+    for name, values in {**handler.request.query_arguments, **handler.request.body_arguments}.items():
         value = values[-1].decode("utf-8")
         if name in JSON_FIELDS:
             params[name] = json.loads(value)
@@ -479,18 +319,21 @@ class _Handler(tornado.web.RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         arrived = time.perf_counter()
-        params = _decode_params(self)
-        if token != self.api.token:
-            status, body = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            self.api._record(method, params, False, None, "Unauthorized", arrived)
+        try:
+            params = _decode_params(self)
+        except (ValueError, UnicodeDecodeError):
+            params, error = {}, bad_request("can't parse request parameters")
         else:
-            try:
-                result = await self.api.call(method, params)
-                status, body = 200, {"ok": True, "result": result}
-                self.api._record(method, params, True, result, None, arrived)
-            except ApiError as exc:
-                status, body = exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
-                self.api._record(method, params, False, None, exc.description, arrived)
+            error = None if token == self.api.token else ApiError(401, "Unauthorized")
+        try:
+            if error is not None:
+                raise error
+            result = await self.api.call(method, params)
+            status, body = 200, {"ok": True, "result": result}
+            self.api.record(method, params, True, result, None, arrived)
+        except ApiError as exc:
+            status, body = exc.code, {"ok": False, "error_code": exc.code, "description": exc.description}
+            self.api.record(method, params, False, None, exc.description, arrived)
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))

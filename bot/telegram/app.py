@@ -32,7 +32,7 @@ from bot.telegram import buttons, checklist_flow, guards, handlers, keyboards, o
 from bot.telegram.common import ADDRESSED, SERVICES_KEY, Services, in_thread
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keys import BotKeys
-from bot.telegram.logs import configure_logging, redact
+from bot.telegram.logs import configure_logging, quiet_libraries, redact
 
 if TYPE_CHECKING:
     from bot.core.service import FraudCore
@@ -131,6 +131,7 @@ def build_application(
     secret = token.get_secret_value().strip() if token is not None else ""
     if not secret:
         raise MissingTokenError(texts.NO_TOKEN)
+    quiet_libraries()  # whoever runs the bot: no token (httpx) and no user text (PTB debug) in logs
     base_url = settings.telegram.telegram_base_url
     builder = (
         ApplicationBuilder()
@@ -152,17 +153,37 @@ def build_application(
     return app
 
 
+def webhook_options(settings: Settings, keys: BotKeys) -> dict[str, Any]:
+    """Arguments for ``run_webhook`` / ``start_webhook``; without a configured secret, one derived from
+    the token, so every process behind the same URL agrees on it."""
+    tg = settings.telegram
+    assert tg.webhook_url is not None
+    secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else keys.webhook_secret()
+    return {
+        "listen": tg.webhook_listen,
+        "port": tg.webhook_port,
+        "url_path": urlsplit(tg.webhook_url).path.lstrip("/"),
+        "webhook_url": tg.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 @contextlib.asynccontextmanager
-async def serve_polling(app: App, *, poll_timeout: float = 10.0) -> AsyncIterator[App]:
-    """Run ``app`` by long polling inside an already running event loop (tests, benchmarks)."""
+async def serve(app: App, *, poll_timeout: float = 10.0) -> AsyncIterator[App]:
+    """Run ``app`` inside an already running event loop (tests, benchmarks): by webhook when
+    FRAUDBOT_WEBHOOK_URL is set, else by long polling. Runs ``post_init`` like ``run_polling`` does."""
+    svc: Services = app.bot_data[SERVICES_KEY]
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(
-            timeout=dt.timedelta(seconds=poll_timeout), allowed_updates=ALLOWED_UPDATES
-        )
+        if svc.settings.telegram.webhook_url:
+            await app.updater.start_webhook(**webhook_options(svc.settings, svc.keys))
+        else:
+            timeout = dt.timedelta(seconds=poll_timeout)
+            await app.updater.start_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         try:
             yield app
@@ -189,17 +210,8 @@ def run_bot(settings: Settings) -> int:
     tg = settings.telegram
     try:
         if tg.webhook_url:
-            secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
-            keys: BotKeys = app.bot_data[SERVICES_KEY].keys
             log.info("serving by webhook on %s:%d", tg.webhook_listen, tg.webhook_port)
-            app.run_webhook(
-                listen=tg.webhook_listen,
-                port=tg.webhook_port,
-                url_path=urlsplit(tg.webhook_url).path.lstrip("/"),
-                webhook_url=tg.webhook_url,
-                secret_token=secret or keys.webhook_secret(),
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            app.run_webhook(**webhook_options(settings, app.bot_data[SERVICES_KEY].keys))
         else:
             log.info("serving by long polling")
             app.run_polling(allowed_updates=ALLOWED_UPDATES)

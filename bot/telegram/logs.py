@@ -38,11 +38,18 @@ class RedactToken(logging.Filter):
         return True
 
 
+def quiet_libraries() -> None:
+    """httpx logs request URLs (holding the token) at INFO, and PTB logs whole updates (user text) at
+    DEBUG: keep them above those levels whatever the root level is."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+
+
 def configure_logging(token: str | None, level: int = logging.INFO) -> None:
     """Log to stderr at ``level``; httpx (whose request lines hold the token) only at WARNING."""
     logging.basicConfig(format=LOG_FORMAT, level=level)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    quiet_libraries()
     if token:
         for handler in logging.getLogger().handlers:
             handler.addFilter(RedactToken(token))

@@ -1,0 +1,108 @@
+"""Free text through the real core: cited answers, checks, triage, long and hostile input, feedback."""
+
+from __future__ import annotations
+
+import pytest
+from telegram_harness import ALICE, BOB, OPERATOR, RunningBot, buttons, links
+
+from bot.telegram.split import MESSAGE_LIMIT
+
+pytest_plugins = ["telegram_fixtures"]
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+QUESTION = "How do fake investment live broadcasts work?"
+SCAM = (
+    "Hello dear 😊 join our free VIP stock live room tonight, Teacher Wang guarantees 30% returns daily! "
+    "Your account shows 58,000 profit. To withdraw pay 20% income tax to unfreeze the funds within 24h."
+)
+AFTER_RESULT = {"📝 Take the checklist", "🆘 I already paid", "👍", "👎"}
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_a_question_gets_a_cited_answer_with_the_follow_up_buttons(tg: RunningBot) -> None:
+    expected = tg.core.ask(QUESTION)
+    assert expected.confident and expected.citations
+    mark = tg.api.mark()
+    replies = await tg.say(ALICE, QUESTION)
+    shown = [url for reply in replies for url in links(reply)]
+    assert [c.source_url for c in expected.citations] == [
+        url for url in shown if url in {c.source_url for c in expected.citations}
+    ]
+    assert "📚 Sources" in replies[0]["text"] and "[1]" in replies[0]["text"]
+    assert set(buttons(replies[-1])) == AFTER_RESULT
+    typing = tg.api.calls_of("sendChatAction", mark, ALICE["id"])
+    assert typing and typing[0].params["action"] == "typing"
+    assert typing[0].index < tg.api.calls_of("sendMessage", mark, ALICE["id"])[0].index
+
+
+async def test_a_forwarded_scam_is_checked_and_rated_high_risk(tg: RunningBot) -> None:
+    replies = await tg.say(ALICE, SCAM, forwarded_from=BOB)
+    assert replies[0]["text"].startswith("🔴 High risk")
+    assert "Warning signs" in replies[0]["text"]
+    assert set(buttons(replies[-1])) == AFTER_RESULT
+
+
+async def test_a_forwarded_message_is_checked_even_when_it_reads_like_a_question(tg: RunningBot) -> None:
+    replies = await tg.say(ALICE, QUESTION, forwarded_from=BOB)
+    assert "risk" in replies[0]["text"].lower() or "warning signs" in replies[0]["text"].lower()
+    assert "Sources" not in replies[0]["text"]  # a check, not an answer
+
+
+async def test_i_already_paid_gets_triage_and_the_button_does_too(tg: RunningBot) -> None:
+    replies = await tg.say(ALICE, "I already paid them 5000 dollars, what do I do now?")
+    assert replies[0]["text"].startswith("🆘 If you already paid")
+    checked = await tg.say(ALICE, SCAM)
+    mark = tg.api.mark()
+    await tg.tap(ALICE, checked[-1], buttons(checked[-1])["🆘 I already paid"])
+    assert tg.api.sent(ALICE["id"], mark)[0]["text"].startswith("🆘 If you already paid")
+
+
+async def test_a_4096_character_message_is_handled_and_every_reply_fits(tg: RunningBot) -> None:
+    long_text = (SCAM + " ") * (MESSAGE_LIMIT // len(SCAM) + 1)
+    long_text = long_text[:MESSAGE_LIMIT]
+    assert len(long_text) == MESSAGE_LIMIT
+    replies = await tg.say(ALICE, long_text)
+    assert replies[0]["text"].startswith("🔴 High risk")
+    assert all(_utf16(reply["text"]) <= MESSAGE_LIMIT for reply in replies)
+
+
+async def test_html_and_markdown_in_user_text_are_shown_never_interpreted(tg: RunningBot) -> None:
+    hostile = (
+        "<b>URGENT</b> & <script>alert(1)</script> <a href='https://evil.example/x'>bank</a> "
+        "[click here](https://evil.example/pay) *guaranteed* returns of 50% daily, "
+        "send the withdrawal fee at https://evil.example/pay now"
+    )
+    replies = await tg.say(ALICE, hostile)
+    assert replies, "the bot must answer hostile text"
+    for reply in replies:
+        assert not any("evil.example" in url for url in links(reply))
+        for entity in reply.get("entities", []):
+            shown = reply["text"][entity["offset"] : entity["offset"] + entity["length"]]
+            if "evil.example" in shown:
+                assert entity["type"] == "code"  # links from a message are shown as code, not links
+        raw = reply["_html"]  # the HTML the bot sent: user markup only ever arrives escaped
+        assert "<script>" not in raw and "<b>URGENT" not in raw and "<a href='https://evil" not in raw
+
+
+async def test_feedback_is_recorded_per_advisory_and_shown_in_stats(tg: RunningBot) -> None:
+    replies = await tg.say(ALICE, QUESTION)
+    answer = await tg.tap(ALICE, replies[-1], buttons(replies[-1])["👍"])
+    assert answer is not None and answer["text"] == "Thank you for your feedback!"
+    await tg.tap(BOB, replies[-1], buttons(replies[-1])["👎"])
+    [stats] = await tg.say(OPERATOR, "/stats")
+    for citation in tg.core.ask(QUESTION).citations:
+        assert f"{citation.advisory_id}: 1 / 1" in stats["text"]
+    assert QUESTION not in stats["text"]
+
+
+async def test_out_of_scope_and_greetings_get_the_menu(tg: RunningBot) -> None:
+    [hello] = await tg.say(ALICE, "hello")
+    assert set(buttons(hello)) == {
+        "🔍 Check a message",
+        "📝 Take the checklist",
+        "❓ Ask a question",
+        "☎️ Hotlines",
+    }
