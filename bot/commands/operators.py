@@ -43,8 +43,14 @@ FIELDS = (
 )
 # A valid value for every field, so one field can be checked on its own with the real model.
 _VALID: dict[str, Any] = {
-    "id": "x", "title": "Valid title", "category": "general", "issuer": "Issuer",
-    "source_url": "https://example.org/", "published": "2024-01-01", "region": "UK", "language": "en",
+    "id": "x",
+    "title": "Valid title",
+    "category": "general",
+    "issuer": "Issuer",
+    "source_url": "https://example.org/",
+    "published": "2024-01-01",
+    "region": "UK",
+    "language": "en",
 }
 
 
@@ -106,8 +112,16 @@ def collect_fields(
     if errors:
         return None, errors
     meta = AdvisoryMeta.model_validate(values)
-    return ScaffoldFields(meta.id, meta.title, meta.category, meta.issuer, meta.source_url, meta.published,
-                          meta.region, meta.language), []
+    return ScaffoldFields(
+        meta.id,
+        meta.title,
+        meta.category,
+        meta.issuer,
+        meta.source_url,
+        meta.published,
+        meta.region,
+        meta.language,
+    ), []
 
 
 def write_scaffold(folder: Path, fields: ScaffoldFields) -> Path:
@@ -152,6 +166,8 @@ def cmd_new_advisory(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
     if advisory is None:
         return 1
-    print(f"wrote {path}\nFill in the four sections (the <!-- comments --> say how), then run `fraudbot lint`"
-          " and try it with `fraudbot ask`. A running bot serves the file within seconds of each save.")
+    print(
+        f"wrote {path}\nFill in the four sections (the <!-- comments --> say how), then run `fraudbot lint`"
+        " and try it with `fraudbot ask`. A running bot serves the file within seconds of each save."
+    )
     return 0

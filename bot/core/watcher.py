@@ -84,8 +84,10 @@ class ReloadOutcome:
         cause = f"{self.trigger}, {len(self.changed)} file(s) changed" if self.changed else self.trigger
         problems = f"; {len(self.problems)} problem(s)" if self.problems else ""
         if self.report is None:
-            return (f"reload failed ({cause}) after {self.seconds:.1f}s: {self.error}; "
-                    "still serving the previous index")
+            return (
+                f"reload failed ({cause}) after {self.seconds:.1f}s: {self.error}; "
+                "still serving the previous index"
+            )
         return (
             f"reloaded ({cause}): {self.report.advisories} advisories, {self.report.chunks} chunks, "
             f"{self.report.embedded} embedded, in {self.seconds:.1f}s{problems}"
@@ -143,15 +145,23 @@ class KnowledgeReloader:
             report = await asyncio.to_thread(self._core.reload)
         except KnowledgeFileError as exc:
             problems = tuple(str(p) for p in exc.problems)
-            outcome = ReloadOutcome(trigger, changed, time.perf_counter() - started, None,
-                                    "the knowledge folder cannot be loaded", problems)
+            outcome = ReloadOutcome(
+                trigger,
+                changed,
+                time.perf_counter() - started,
+                None,
+                "the knowledge folder cannot be loaded",
+                problems,
+            )
         except Exception as exc:
             logger.exception("knowledge reload failed")
-            outcome = ReloadOutcome(trigger, changed, time.perf_counter() - started, None,
-                                    f"{type(exc).__name__}: {exc}")
+            outcome = ReloadOutcome(
+                trigger, changed, time.perf_counter() - started, None, f"{type(exc).__name__}: {exc}"
+            )
         else:
-            outcome = ReloadOutcome(trigger, changed, time.perf_counter() - started, report,
-                                    problems=tuple(report.problems))
+            outcome = ReloadOutcome(
+                trigger, changed, time.perf_counter() - started, report, problems=tuple(report.problems)
+            )
         self.reloads += 1
         self.last = outcome
         (logger.info if outcome.ok else logger.error)("knowledge %s", outcome.summary())
@@ -230,8 +240,9 @@ def start_watching(
     core: Reloadable, *, reloader: KnowledgeReloader | None = None, debounce_ms: int = DEBOUNCE_MS
 ) -> asyncio.Task[None]:
     """Run :func:`watch_knowledge` as a background task; if it ever stops with an error, that is logged."""
-    task = asyncio.create_task(watch_knowledge(core, reloader=reloader, debounce_ms=debounce_ms),
-                               name="knowledge-watcher")
+    task = asyncio.create_task(
+        watch_knowledge(core, reloader=reloader, debounce_ms=debounce_ms), name="knowledge-watcher"
+    )
 
     def report(done: asyncio.Task[None]) -> None:
         if not done.cancelled() and done.exception() is not None:

@@ -25,7 +25,7 @@ SECTION_GUIDE: dict[str, str] = {
     "Red flags": (
         "One warning sign per bullet, concrete enough to recognise in a real conversation "
         "(\"A stranger adds you to a stock-tip group and a 'teacher' recommends one app\"), "
-        "not vague (\"Be careful online\")."
+        'not vague ("Be careful online").'
     ),
     "Example messages": (
         "Two to five realistic messages a victim might receive, one per bullet, in double quotes. "

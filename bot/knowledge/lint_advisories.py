@@ -46,6 +46,8 @@ def explain(problem: Problem, categories: Collection[str], lines: dict[str, int]
     key = problem.field.split(".")[0]
     line = problem.line if problem.line is not None else lines.get(key)
     message = problem.message
+    plain = message.startswith("Value error, ")  # the model's own message already says what is expected
+    message = message.removeprefix("Value error, ")
     if key == "category" and message.startswith("unknown category"):
         value = message.split("'")[1] if "'" in message else ""
         close = difflib.get_close_matches(value, list(categories), n=1)
@@ -56,7 +58,7 @@ def explain(problem: Problem, categories: Collection[str], lines: dict[str, int]
     elif message.startswith("missing section"):
         name = message.split("'## ", 1)[-1].rstrip("'")
         message = f"{message}: add it. {SECTION_GUIDE.get(name, '')}".rstrip()
-    elif key in FIELD_HINTS and problem.severity == "error" and FIELD_HINTS[key] not in message:
+    elif key in FIELD_HINTS and problem.severity == "error" and not plain:
         if message.startswith("missing required field"):
             message = f"{message}: add a line '{key}: ...' to the front matter: {FIELD_HINTS[key]}"
         else:
@@ -67,8 +69,13 @@ def explain(problem: Problem, categories: Collection[str], lines: dict[str, int]
 def unfilled_problems(advisory: Advisory) -> list[Problem]:
     """A warning per expected section that still holds only its heading or the scaffold's guide comment."""
     return [
-        Problem(advisory.path, "body", f"section '## {name}' has no text yet: {SECTION_GUIDE[name]}",
-                _line_of(advisory.path, f"## {name}"), "warning")
+        Problem(
+            advisory.path,
+            "body",
+            f"section '## {name}' has no text yet: {SECTION_GUIDE[name]}",
+            _line_of(advisory.path, f"## {name}"),
+            "warning",
+        )
         for name in unfilled_sections(advisory.body)
     ]
 
@@ -76,16 +83,20 @@ def unfilled_problems(advisory: Advisory) -> list[Problem]:
 def duplicate_content_problems(advisories: Sequence[Advisory]) -> list[Problem]:
     """Warnings for advisories that repeat much of another's wording, and examples used twice."""
     problems = []
+    advisories = sorted(advisories, key=_age_order)  # the newer file of a pair is the likely copy
     by_id = {a.id: a for a in advisories}
     for pair in near_duplicates([(a.id, a.body) for a in advisories]):
-        pair_files = (by_id[pair.first], by_id[pair.second])
-        later, earlier = sorted(pair_files, key=lambda a: a.path.name, reverse=True)
-        problems.append(Problem(
-            later.path, "body",
-            f"near-duplicate of {earlier.path.name} ({pair.jaccard:.0%} of 5-word phrases shared, "
-            f"{pair.containment:.0%} of the shorter file): merge them, or rewrite this one in its own words",
-            severity="warning",
-        ))
+        earlier, later = sorted((by_id[pair.first], by_id[pair.second]), key=_age_order)
+        problems.append(
+            Problem(
+                later.path,
+                "body",
+                f"near-duplicate of {earlier.path.name} ({pair.jaccard:.0%} of 5-word phrases shared, "
+                f"{pair.containment:.0%} of the shorter file): merge them, or rewrite this one "
+                "in its own words",
+                severity="warning",
+            )
+        )
     seen: dict[str, Advisory] = {}
     for advisory in advisories:
         for chunk in chunk_advisory(advisory):
@@ -94,11 +105,15 @@ def duplicate_content_problems(advisories: Sequence[Advisory]) -> list[Problem]:
             key = normalized_message(chunk.text)
             owner = seen.setdefault(key, advisory)
             if owner is not advisory:
-                problems.append(Problem(
-                    advisory.path, "Example messages",
-                    f"the same example message is already in {owner.path.name}; write a different one",
-                    _line_of(advisory.path, chunk.text[:40]), "warning",
-                ))
+                problems.append(
+                    Problem(
+                        advisory.path,
+                        "Example messages",
+                        f"the same example message is already in {owner.path.name}; write a different one",
+                        _line_of(advisory.path, chunk.text[:40]),
+                        "warning",
+                    )
+                )
     return problems
 
 
@@ -108,13 +123,24 @@ def unmatched_example_problems(advisories: Sequence[Advisory], matches: ExampleM
     for advisory in advisories:
         for chunk in chunk_advisory(advisory):
             if chunk.kind == "example" and not matches(chunk.text):
-                problems.append(Problem(
-                    advisory.path, "Example messages",
-                    f"`fraudbot check` finds no warning sign in this example ({chunk.text[:40]!r}...): add a "
-                    "pattern for it to red_flags.yaml, or make the example more typical of the scam",
-                    _line_of(advisory.path, chunk.text[:40]), "warning",
-                ))
+                problems.append(
+                    Problem(
+                        advisory.path,
+                        "Example messages",
+                        f"`fraudbot check` finds no warning sign in this example ({chunk.text[:40]!r}...): "
+                        "add a pattern for it to red_flags.yaml, or make the example more typical",
+                        _line_of(advisory.path, chunk.text[:40]),
+                        "warning",
+                    )
+                )
     return problems
+
+
+def _age_order(advisory: Advisory) -> tuple[float, str]:
+    try:
+        return advisory.path.stat().st_mtime, advisory.path.name
+    except OSError:
+        return float("inf"), advisory.path.name
 
 
 def _line_of(path: Path, fragment: str) -> int | None:
