@@ -166,7 +166,7 @@ async def test_broken_files_are_skipped_and_reported_while_the_rest_serves(watch
         outcome = await watching.next_outcome()
     assert outcome.ok and outcome.report is not None and outcome.report.advisories == 5
     report = "\n".join(outcome.problems)
-    assert "broken.md: category: unknown category 'tickets'" in report
+    assert "broken.md:4: category: unknown category 'tickets'" in report  # with the line of the field
     assert re.search(r"broken-yaml\.md:\d+: front matter: broken YAML", report)
     assert "hotlines.yaml" in report
     assert "fx-courier" in cited(core, "a detective phoned and asked me to hand my savings to a courier")
@@ -178,6 +178,7 @@ async def test_broken_categories_keep_the_previous_index_serving(watching: Watch
     core = watching.core
     (watching.knowledge_dir / "categories.yaml").write_text("categories: [oops\n", encoding="utf-8")
     outcome = await watching.next_outcome()
+    assert outcome.ok and outcome.report is not None and outcome.report.advisories == 5
     assert any("categories.yaml" in p and "broken YAML" in p for p in outcome.problems)
     assert "fx-courier" in cited(core, "a detective phoned and asked me to hand my savings to a courier")
 

@@ -14,6 +14,8 @@ from bot.core.routing import classify
 from bot.core.checks import check_message
 from bot.core.triage import build_triage
 from bot.core.hotlines import hotlines_for
+from bot.knowledge.lint_advisories import locate
+from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.build import build_index
 from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
 from bot.retrieval.hits import SearchHit
@@ -151,15 +153,25 @@ class FraudCore:
 
     # --- operators -------------------------------------------------------------------------------
     def reload(self) -> ReloadReport:
-        """Rebuild the index incrementally and re-read data files; swap in only complete results."""
+        """Rebuild the index incrementally and re-read data files; swap in only complete results.
+
+        A broken file is skipped (or keeps its last good version) and named in ``problems``. When the
+        index cannot be rebuilt at all (``categories.yaml`` is broken), the previous index keeps serving.
+        """
         with self._reload_lock:
             encoder = self._searcher.encoder
             paths = self.settings.paths
-            report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
-            index = SearchIndex.load(paths.index_dir, model=encoder.name)
             data = load_knowledge_data(paths.knowledge_dir, previous=self._data)
+            problems = [str(p) for p in data.problems]
+            try:
+                report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
+            except KnowledgeFileError as exc:
+                self._data = data
+                live = self._searcher.index
+                problems += [str(p) for p in exc.problems if str(p) not in problems]
+                return ReloadReport(len(live.advisories), len(live.chunks), 0, 0.0, problems)
+            index = SearchIndex.load(paths.index_dir, model=encoder.name)
             self._searcher = Searcher(index, encoder, mode=self._searcher.mode)
             self._data = data
-            problems = [str(p) for p in report.problems if p.severity == "error"]
-            problems += [str(p) for p in data.problems]
+            problems = [str(locate(p)) for p in report.problems if p.severity == "error"] + problems
             return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)

@@ -41,6 +41,14 @@ def front_matter_lines(path: Path) -> dict[str, int]:
     }
 
 
+def locate(problem: Problem) -> Problem:
+    """The problem with the file line of its front-matter field filled in, when it can be found."""
+    if problem.line is not None or problem.path.suffix != ".md":
+        return problem
+    line = front_matter_lines(problem.path).get(problem.field.split(".")[0])
+    return problem if line is None else dataclasses.replace(problem, line=line)
+
+
 def explain(problem: Problem, categories: Collection[str], lines: dict[str, int]) -> Problem:
     """The loader's problem with the line of its field and a hint on how to fix it."""
     key = problem.field.split(".")[0]
