@@ -133,6 +133,17 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text or "")
 
 
+def core_latencies(core: Any, rounds: int) -> dict[str, list[float]]:
+    """Time the core's own work for the same messages, to separate it from the front end's."""
+    found: dict[str, list[float]] = {"question": [], "check": []}
+    for i in range(rounds):
+        for kind, call, text in (("question", core.ask, QUESTION), ("check", core.check, SCAM)):
+            started = time.perf_counter()
+            call(f"{text} #{i}")
+            found[kind].append(time.perf_counter() - started)
+    return found
+
+
 def echo_application(api: FakeBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
     """The minimal bot: one echo handler, same concurrency as the real one."""
     app = (
@@ -217,13 +228,22 @@ async def main_async(args: argparse.Namespace) -> None:
             telegram_token=api.token, telegram_base_url=api.base_url, flood_limit=10_000
         )
         settings = Settings(paths=paths, region=base.region, retrieval=base.retrieval, telegram=telegram)
-        return build_application(settings, core, rate_limit=args.rate_limit)
+        app = build_application(settings, core, rate_limit=args.rate_limit)
+        logging.getLogger("telegram").setLevel(logging.WARNING)  # build_application sets INFO
+        return app
 
+    core_alone = core_latencies(core, args.rounds)
+    for noisy in ("telegram", "bm25s", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     results = [
         await run_one("echo", echo_application, args, {"echo": "hello there"}, checklist=False),
         await run_one("fraudbot", fraudbot, args, KINDS, checklist=True),
     ]
     report(results, args)
+    print("\nthe core alone (direct calls, no Telegram), milliseconds:")
+    for kind, values in core_alone.items():
+        ms = [v * 1000 for v in values]
+        print(f"  {'core':<10} {kind:<15} {percentile(ms, 50):8.1f} {percentile(ms, 95):8.1f} {max(ms):8.1f}")
     peak = rss_mb("VmHWM")
     print(
         f"\nmemory: {rss_start:.0f} MiB at start, {rss_core:.0f} MiB with the core loaded ({load_s:.1f} s),"

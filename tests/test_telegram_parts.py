@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 from fake_bot_api_rules import parse_html
 
-from bot.settings import Settings, TelegramSettings
+from bot.settings import PathSettings, Settings, TelegramSettings
+from bot.store import Store
 from bot.telegram.app import MissingTokenError, build_application, file_url_for, run_bot
 from bot.telegram.flood import FloodGuard, FloodVerdict
 from bot.telegram.keys import BadSignature, BotKeys
 from bot.telegram.logs import REDACTED, RedactToken
 from bot.telegram.render import esc
 from bot.telegram.split import split_html, visible_length
+from bot.telegram.stats import format_stats, read_stats_for
 
 TOKEN = "123456:AAHsecretPartOfTheToken_xyz"
 
@@ -119,3 +122,15 @@ def test_without_a_token_run_bot_explains_how_to_get_one(capsys: pytest.CaptureF
     assert run_bot(settings) == 2
     error = capsys.readouterr().err
     assert "@BotFather" in error and "FRAUDBOT_TELEGRAM_TOKEN" in error
+
+
+def test_fraudbot_stats_reads_the_store_in_the_data_folder(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    store = Store.in_dir(data_dir)
+    store.remember_reply("r1", "answer", "hash", ["adv-a"], count_as=("answer", "abstention"))
+    store.record_feedback("user", "r1", 1)
+    text = format_stats(read_stats_for(Settings(paths=PathSettings(data_dir=data_dir))))
+    assert [line.split()[-2:] for line in text.splitlines() if line.startswith("Questions answered")] == [
+        ["1", "1"]
+    ]
+    assert "adv-a: 1 / 0" in text
