@@ -267,17 +267,19 @@ def find_signals(text: str, flags: RedFlagSet) -> list[Signal]:
 def _evidence(flag: RedFlag, text: str, sentence_ends: list[int]) -> tuple[int, tuple[str, ...]]:
     first = len(text)
     fragments: dict[str, str] = {}
+    spans: list[tuple[int, int]] = []
     for pattern in flag.patterns:
         for count, match in enumerate(pattern.finditer(text)):
             if count >= MAX_MATCHES_PER_PATTERN:
                 break
+            start, end = match.span()
             fragment = tidy_evidence(match.group(0))
-            if not fragment:
+            if not fragment or (flag.unless and _cancelled(flag, text, sentence_ends, start, end)):
                 continue
-            if flag.unless and _cancelled(flag, text, sentence_ends, match.start(), match.end()):
-                continue
-            first = min(first, match.start())
-            if len(fragments) < MAX_EVIDENCE:
+            first = min(first, start)
+            # Words already shown in another fragment are not shown twice.
+            if len(fragments) < MAX_EVIDENCE and not any(start < e and s < end for s, e in spans):
+                spans.append((start, end))
                 fragments.setdefault(fragment.casefold(), fragment)
     return first, tuple(fragments.values())
 

@@ -1,0 +1,236 @@
+"""The scam check end to end: risk, words, next steps, long and hostile input, real search, the dev set."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level, text_windows
+from bot.core.eval_messages import evaluate, load_messages, main
+from bot.core.indicator_data import IndicatorData, load_indicator_data
+from bot.core.red_flags import RedFlagSet, Thresholds, load_red_flags_from
+from bot.core.results import CheckResult, Hotline, RegionHotlines
+from bot.knowledge.loader import load_categories
+from bot.retrieval.hits import SearchHit
+from bot.retrieval.search import Searcher
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+MESSAGES = ROOT / "tests" / "eval" / "messages.yaml"
+UK = RegionHotlines(
+    "UK",
+    "United Kingdom",
+    (
+        Hotline("Police emergency", "999", None, "https://www.police.uk/"),
+        Hotline(
+            "Action Fraud reporting", "0300 123 2040", "https://www.actionfraud.police.uk/", "https://x.uk/"
+        ),
+    ),
+)
+NOT_SAFE_PHRASE = "does not mean it is safe"
+
+
+@pytest.fixture(scope="module")
+def flags() -> RedFlagSet:
+    """The real red flags."""
+    return load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
+
+
+@pytest.fixture(scope="module")
+def indicators() -> IndicatorData:
+    """The real link rules, brands and blocklists."""
+    return load_indicator_data(KNOWLEDGE)
+
+
+def check(text: str, flags: RedFlagSet, indicators: IndicatorData, **kwargs: object) -> CheckResult:
+    return check_message(text, flags=flags, indicators=indicators, region="UK", **kwargs)  # type: ignore[arg-type]
+
+
+def all_text(result: CheckResult) -> str:
+    return " ".join((result.summary, *result.next_steps))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi all, reminder that book club is at mine on Thursday. Bring snacks!",
+        "Sorry, wrong number! Have a good day",  # a weak hint only
+        "",
+    ],
+)
+def test_low_never_reads_as_safe(text: str, flags: RedFlagSet, indicators: IndicatorData) -> None:
+    result = check(text, flags, indicators, hotlines=UK)
+    assert result.risk == "low"
+    words = all_text(result)
+    assert NOT_SAFE_PHRASE in words
+    assert "no known warning sign" in words.lower() or "no strong warning sign" in words.lower()
+    assert "Watch for" in words
+    assert re.findall(r"\bsafe\w*", words.replace(NOT_SAFE_PHRASE, ""), re.IGNORECASE) == []
+
+
+def test_a_strong_scam_is_high_with_stop_steps_and_the_hotline(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    text = (
+        "Sir your account shows 186,000 USDT. To withdraw you must first pay 15% tax. Guaranteed returns! "
+        "Download our app here: https://apex-trade.top/app.apk"
+    )
+    result = check(text, flags, indicators, hotlines=UK)
+    assert result.risk == "high"
+    names = {s.name for s in result.signals}
+    assert {"withdrawal-fee", "guaranteed-returns", "unofficial-app-link", "unusual-tld"} <= names
+    assert result.next_steps[0].startswith("Stop")
+    assert any("Action Fraud reporting, 0300 123 2040" in step for step in result.next_steps)
+    assert result.links == ("hxxps://apex-trade[.]top/app.apk",)
+    assert result.hotlines is UK
+
+
+def test_one_warning_sign_is_medium_with_check_first_steps(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    result = check("Hi Mum, this is my new number, save it x", flags, indicators)
+    assert result.risk == "medium"
+    assert [s.name for s in result.signals] == ["new-number-family"]
+    assert result.signals[0].evidence == ("this is my new number",)
+    assert result.next_steps[0].startswith("Pause")
+    assert any("number you already have" in step for step in result.next_steps)
+
+
+def test_a_blocklisted_number_alone_makes_it_high(flags: RedFlagSet, indicators: IndicatorData) -> None:
+    result = check("Please call us back on 07700 900123 about your account.", flags, indicators)
+    assert result.risk == "high"
+    assert result.phones == ("+44 7700 900123",)
+    assert result.signals[0].name == "blocklisted-phone"
+
+
+def test_only_a_hash_of_the_text_is_kept(flags: RedFlagSet, indicators: IndicatorData) -> None:
+    text = "My private message with a secret name: Bartholomew"
+    result = check(text, flags, indicators)
+    assert result.message_hash == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert "Bartholomew" not in repr(result)
+
+
+def test_evidence_never_contains_a_clickable_link(flags: RedFlagSet, indicators: IndicatorData) -> None:
+    result = check("Verify your account here: https://evil-bank.top/login now", flags, indicators)
+    shown = " ".join(e for s in result.signals for e in s.evidence)
+    assert shown and "https://" not in shown and "evil-bank.top" not in shown
+
+
+def test_a_sign_in_the_last_300_characters_of_a_4096_character_message_is_found(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    tail = " By the way, please buy two Steam gift cards and send me the codes on the back."
+    text = ("Lovely weather at the allotment, the beans are doing well this year. " * 70)[
+        : 4096 - len(tail)
+    ] + tail
+    assert len(text) == 4096 and text.index("gift cards") > 4096 - 300
+    result = check(text, flags, indicators)
+    assert result.risk != "low"
+    assert "gift-card-payment" in {s.name for s in result.signals}
+
+
+def test_windows_cover_the_whole_text_with_overlap() -> None:
+    words = [f"w{i}" for i in range(700)]
+    windows = text_windows(" ".join(words))
+    assert windows[0].split()[0] == "w0" and windows[-1].split()[-1] == "w699"
+    covered = {w for window in windows for w in window.split()}
+    assert covered == set(words)
+    assert all(len(window.split()) == 150 for window in windows)
+    assert len(text_windows("x " * 40_000)) <= 40
+    assert text_windows("   ") == []
+
+
+def test_advisory_similarity_only_lifts_low_to_medium_when_strong() -> None:
+    thresholds = Thresholds(medium=2, high=6)
+    assert risk_level(0, thresholds, 0.99) == "medium"  # near-copy of a known scam example
+    assert risk_level(1, thresholds, 0.76) == "medium"  # a weak hint plus a strong match
+    assert risk_level(1, thresholds, 0.50) == "low"
+    assert risk_level(0, thresholds, 0.80) == "low"
+    assert risk_level(5, thresholds, 0.99) == "medium"  # never raised to high by similarity
+    assert risk_level(6, thresholds, 0.0) == "high"
+
+
+def test_long_messages_are_searched_in_full_with_the_real_searcher(
+    searcher: Searcher, flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    queries: list[str] = []
+
+    def recording_search(texts: list[str], k: int) -> list[list[SearchHit]]:
+        queries.extend(texts)
+        return searcher.search_many(texts, k)
+
+    tail = "WARNING! Your PC is infected with viruses. Call Microsoft Support, do not shut down the computer."
+    text = ("We went to the seaside and had fish and chips on the pier with the grandchildren. " * 45) + tail
+    result = check(text, flags, indicators, search=recording_search)
+    assert len(queries) > 1 and queries[-1].endswith("shut down the computer.")
+    assert result.advisories and result.advisories[0].advisory_id == "fx-techsupport"
+    assert result.risk != "low"
+
+
+def test_the_best_matching_advisories_are_cited(
+    searcher: Searcher, flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    text = "Royal Mail: your parcel is on hold, unpaid shipping fee of £2.10. Pay at rm-parcel-fee.top today"
+    result = check(text, flags, indicators, search=searcher.search_many)
+    assert result.advisories[0].advisory_id == "fx-parcel"
+    assert result.advisories[0].source_url.startswith("http")
+    assert len(result.advisories) <= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert('x')</script><b>Guaranteed</b> returns &amp; <a href='http://1.2.3.4/x'>click</a>"
+        * 30,
+        "A" * 4096,
+        "\x00\x07\x1b[2J\u202e" * 800,
+        "💸🚀🔥" * 1400,
+        "safe account " * 2000,
+        "\ud800\udfff broken surrogates",
+    ],
+)
+def test_hostile_input_does_not_crash(text: str, flags: RedFlagSet, indicators: IndicatorData) -> None:
+    result = check(text, flags, indicators, hotlines=UK)
+    assert result.risk in ("high", "medium", "low")
+    assert result.next_steps
+
+
+def test_very_long_input_is_checked_up_to_the_limit_and_says_so(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    result = check("hello there " * 3000, flags, indicators)
+    assert len("hello there " * 3000) > MAX_CHECK_CHARS
+    assert f"first {MAX_CHECK_CHARS:,} characters" in result.summary
+
+
+def test_the_dev_set_is_big_varied_and_meets_the_targets(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    categories = load_categories(KNOWLEDGE)
+    messages = load_messages(MESSAGES, categories)
+    scams = [m for m in messages if m.label == "scam"]
+    legit = [m for m in messages if m.label == "legit"]
+    assert len(messages) >= 110 and len(scams) >= 75 and len(legit) >= 35
+    assert {m.category for m in scams} == set(categories)
+    report = evaluate(messages, flags=flags, indicators=indicators)
+    assert report.detection_rate >= 0.92, report.missed_ids
+    assert report.false_positive_rate <= 0.03, report.false_positive_ids
+
+
+def test_the_eval_command_reports_both_rates(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--messages", str(MESSAGES), "--knowledge", str(KNOWLEDGE)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "detection rate" in out and "false-positive rate" in out and "targets met" in out
+
+
+def test_a_broken_dev_set_is_reported_not_crashed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "messages.yaml"
+    bad.write_text(
+        "messages:\n  - {id: m-1, label: scam, category: none, text: hi}\n  - {id: m-1, label: maybe}\n"
+    )
+    assert main(["--messages", str(bad), "--knowledge", str(KNOWLEDGE)]) == 2
+    assert "messages[1].label" in capsys.readouterr().err

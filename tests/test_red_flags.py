@@ -1,0 +1,179 @@
+"""Red flags: the real file loads, bad files are reported precisely, and matching finds the right words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.indicators import FINDING_KINDS
+from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags, load_red_flags_from, normalize_text
+from bot.knowledge.loader import load_categories
+from bot.knowledge.problems import KnowledgeFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+CATEGORIES = ("investment-platform", "phishing")
+KNOWLEDGE = ROOT / "knowledge"
+# Names other parts (the investment checklist) refer to: they must keep existing under these exact names.
+REQUIRED_NAMES = (
+    "guaranteed-returns", "withdrawal-fee", "teacher-group", "small-early-profit", "urgency", "secrecy",
+    "safe-account", "remote-access", "gift-card-payment", "move-to-private-chat", "unofficial-app-link",
+    "crypto-only-payment", "upfront-fee", "recovery-offer", "unsolicited-contact", "invest-more-pressure",
+    "prize-fee", "otp-request", "account-suspended-threat", "authority-threat", "new-number-family",
+    "sextortion-threat", "task-deposit",
+)  # fmt: skip
+
+INDICATOR_FLAGS = """
+indicator_flags:
+""" + "".join(
+    f"""  - name: {kind}
+    label: {kind}
+    explanation: Found by the link and number checks.
+    categories: [phishing]
+    weight: 2
+"""
+    for kind in FINDING_KINDS
+)
+
+
+@pytest.fixture(scope="module")
+def flags() -> RedFlagSet:
+    """The real red flags, validated against the real categories."""
+    return load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
+
+
+def names(text: str, flags: RedFlagSet) -> set[str]:
+    return {s.name for s in find_signals(text, flags)}
+
+
+def write_flags(tmp_path: Path, flag_yaml: str, *, indicator_flags: str = INDICATOR_FLAGS) -> Path:
+    path = tmp_path / "red_flags.yaml"
+    path.write_text(
+        "thresholds:\n  medium: 2\n  high: 6\nflags:\n" + flag_yaml + indicator_flags, encoding="utf-8"
+    )
+    return path
+
+
+GOOD_FLAG = """  - name: guaranteed-returns
+    label: Guaranteed returns
+    explanation: Nobody can guarantee profits.
+    categories: [investment-platform]
+    weight: 3
+    patterns:
+      - 'guaranteed\\s+returns'
+"""
+
+
+def test_the_real_file_loads_with_every_required_name(flags: RedFlagSet) -> None:
+    assert set(REQUIRED_NAMES) <= flags.names()
+    assert set(FINDING_KINDS) <= set(flags.indicator_flags)
+    assert flags.thresholds.medium < flags.thresholds.high
+    for flag in flags.flags:
+        assert flag.patterns, flag.name
+        assert 1 <= flag.weight <= 3, flag.name
+
+
+def test_a_bad_regex_is_reported_with_file_field_and_line(tmp_path: Path) -> None:
+    bad = GOOD_FLAG + "      - 'guaranteed (returns'\n"
+    path = write_flags(tmp_path, bad)
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(path, CATEGORIES)
+    [problem] = caught.value.problems
+    assert problem.path == path
+    assert problem.field == "flags[0].patterns[1]"
+    assert problem.line == 12
+    assert "guaranteed-returns" in problem.message and "regular expression" in problem.message
+
+
+def test_an_unknown_category_and_a_missing_field_are_named(tmp_path: Path) -> None:
+    flag = GOOD_FLAG.replace("[investment-platform]", "[investment-platfrom]").replace(
+        "    explanation: Nobody can guarantee profits.\n", ""
+    )
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(write_flags(tmp_path, flag), CATEGORIES)
+    fields = {p.field: p.message for p in caught.value.problems}
+    assert fields == {"flags[0].explanation": "required field is missing"}
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(
+            write_flags(tmp_path, GOOD_FLAG.replace("[investment-platform]", "[nope]")), CATEGORIES
+        )
+    [problem] = caught.value.problems
+    assert problem.field == "flags[0].categories[0]" and "nope" in problem.message
+
+
+def test_empty_matching_patterns_missing_indicator_entries_and_duplicates_are_errors(tmp_path: Path) -> None:
+    flag = GOOD_FLAG + "      - 'x*'\n" + GOOD_FLAG
+    indicators = INDICATOR_FLAGS.split("  - name: wallet-address")[0]
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(write_flags(tmp_path, flag, indicator_flags=indicators), None)
+    messages = [f"{p.field}: {p.message}" for p in caught.value.problems]
+    assert any(m.startswith("flags[0].patterns[1]") and "empty text" in m for m in messages)
+    assert any(m.startswith("flags[1].name") and "used twice" in m for m in messages)
+    assert any(m.startswith("indicator_flags") and "wallet-address" in m for m in messages)
+
+
+def test_signals_carry_the_exact_words_that_triggered_them(flags: RedFlagSet) -> None:
+    text = "Hello! Our AI bot gives Guaranteed returns of 3% daily. Guaranteed returns!! Act now."
+    signals = {s.name: s for s in find_signals(text, flags)}
+    assert signals["guaranteed-returns"].evidence == ("Guaranteed returns",)
+    assert "3% daily" in signals["unrealistic-returns"].evidence
+    assert signals["unrealistic-returns"].weight == 3
+    assert signals["urgency"].evidence == ("Act now",)
+    ordered = [s.weight for s in find_signals(text, flags)]
+    assert ordered == sorted(ordered, reverse=True)
+
+
+def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet) -> None:
+    bank = "We will never ask you to move money to a safe account. We will never ask you to send us the OTP."
+    assert names(bank, flags) == set()
+    scam = "Your money is at risk. Move all of it to the safe account now and send us the OTP we texted you."
+    assert {"safe-account", "otp-request"} <= names(scam, flags)
+
+
+def test_disguised_letters_and_invisible_characters_do_not_hide_a_sign(flags: RedFlagSet) -> None:
+    assert "guaranteed-returns" in names("𝐆𝐮𝐚𝐫𝐚𝐧𝐭𝐞𝐞𝐝 𝐫𝐞𝐭𝐮𝐫𝐧𝐬 for all members", flags)
+    assert "safe-account" in names("transfer it to a sa\u200bfe acc\u00adount today", flags)
+    assert "secrecy" in names("Don’t tell your bank about this", flags)
+    assert normalize_text("a \t b\r\n\n\n c\x00d") == "a b\nc d"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I put £100 into my index fund this month, no guarantees but it's averaged 7% a year.",
+        "The bank says they will never ask for your PIN, so I told the caller no and hung up.",
+        "Can you send me the code for the Wi-Fi? The one on the router doesn't work.",
+        "Mum's in hospital, the parking fees are awful. Can you send me the ward number?",
+        "My daughter's teacher says the class is learning about the stock market this term.",
+        "Reminder: your boiler service is on Thursday, the engineer will show ID.",
+    ],
+)
+def test_ordinary_talk_about_money_raises_no_warning_sign(text: str, flags: RedFlagSet) -> None:
+    assert [s.name for s in find_signals(text, flags) if s.weight >= 2] == []
+
+
+def test_a_sign_at_the_very_end_of_a_long_message_is_found(flags: RedFlagSet) -> None:
+    tail = " Please install AnyDesk so I can fix it."
+    text = ("We had a lovely walk by the river today and the weather was kind. " * 80)[
+        : 4096 - len(tail)
+    ] + tail
+    assert len(text) == 4096
+    assert "remote-access" in names(text, flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>guaranteed</b> <a href='x'>returns</a><script>alert(1)</script>" * 50,
+        "a" * 20_000,
+        "!" * 4096,
+        "\x00\x01\x02\x1b[31m control \x7f" * 200,
+        "🙂💰📈" * 1500,
+        "guaranteed " * 1000,
+        "\ud800 lone surrogate and guaranteed returns",
+        "",
+    ],
+)
+def test_hostile_input_does_not_crash(text: str, flags: RedFlagSet) -> None:
+    signals = find_signals(text, flags)
+    assert all(s.evidence and all(len(e) <= 81 for e in s.evidence) for s in signals)
