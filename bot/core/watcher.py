@@ -26,7 +26,9 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-DEBOUNCE_MS = 400  # editors and `git pull` write several files in a burst; wait for quiet first
+# A burst of writes (an editor's save, `git pull`) is grouped into one reload: changes are collected
+# until STEP_MS pass with no new one, for at most DEBOUNCE_MS.
+DEBOUNCE_MS = 400
 STEP_MS = 50
 READY_POLL_MS = 1000  # how often the watch thread wakes when nothing changes
 KNOWLEDGE_SUFFIXES = frozenset({".md", ".yaml", ".yml", ".txt"})
