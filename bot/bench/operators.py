@@ -130,7 +130,8 @@ def run_operators_bench(knowledge_dir: Path, encoder: Encoder, *, debounce_ms: i
         "|---|---|---|",
         f"| save a new advisory → `core.ask` cites it, watcher running (median of {RUNS}) "
         f"| {statistics.median(latencies):.2f} s | min {min(latencies):.2f} s, max {max(latencies):.2f} s; "
-        f"changes grouped until {STEP_MS} ms of quiet (at most {debounce_ms} ms); the reload itself {statistics.median(reloads):.2f} s |",
+        f"changes grouped until {STEP_MS} ms of quiet (at most {debounce_ms} ms); "
+        f"the reload itself {statistics.median(reloads):.2f} s |",
         f"| incremental rebuild, nothing changed | {noop.seconds:.2f} s | 0 chunks embedded |",
         f"| incremental rebuild, 1 advisory changed (median of {REBUILD_RUNS}) | {one:.2f} s "
         f"| {one_embedded} chunks embedded |",
