@@ -14,7 +14,8 @@ from bot.retrieval.hits import SearchHit
 MAX_ANSWER_CHARS = 900
 MAX_ADVISORIES = 2
 STALE_AFTER_DAYS = 3 * 365
-REGION_MARGIN = 0.85  # a local advisory wins when its score is at least this share of the best one
+REGION_CANDIDATES = 3  # how many of the best advisories may be reordered for the user's region
+REGION_DENSE_MARGIN = 0.03  # a local advisory goes first when its cosine is within this of the best
 
 ABSTAIN_TEXT = (
     "I'm not sure: I could not find an advisory that clearly answers this. I will not guess, because a wrong "
@@ -59,17 +60,20 @@ def group_by_advisory(hits: Sequence[SearchHit]) -> list[AdvisoryMatch]:
 
 
 def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[AdvisoryMatch]:
-    """Move advisories of ``region`` (or global ones) ahead of others whose score is close."""
+    """Move advisories of ``region`` (or global ones) ahead when they are nearly as close as the best.
+
+    Only the top few compete, and "nearly" is measured on cosine similarity (fused rank scores are
+    too flat to tell a close match from a distant one).
+    """
     if not matches or not region:
         return matches
-    best = matches[0].score
+    head, tail = matches[:REGION_CANDIDATES], matches[REGION_CANDIDATES:]
+    best = max(m.dense for m in head)
 
-    def key(pair: tuple[int, AdvisoryMatch]) -> tuple[int, int]:
-        rank, match = pair
-        local = match.region in (region, "global") and match.score >= REGION_MARGIN * best
-        return (0 if local else 1, rank)
+    def local(match: AdvisoryMatch) -> bool:
+        return match.region in (region, "global") and match.dense >= best - REGION_DENSE_MARGIN
 
-    return [m for _, m in sorted(enumerate(matches), key=key)]
+    return [m for m in head if local(m)] + [m for m in head if not local(m)] + tail
 
 
 def trim_to_sentences(text: str, limit: int) -> str:
@@ -88,6 +92,11 @@ def trim_to_sentences(text: str, limit: int) -> str:
     return text[: max(limit - 1, 0)].rsplit(" ", 1)[0] + "…"
 
 
+def plain_markdown(text: str) -> str:
+    """Drop emphasis markers (``**bold**``, ``__bold__``) so quoted text reads cleanly anywhere."""
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+
+
 def is_stale(published: str, today: dt.date) -> bool:
     """True when the source is more than three years old."""
     try:
@@ -103,7 +112,7 @@ def select_passages(
     passages: list[Passage] = []
     citations: list[Citation] = []
     for match in matches[:MAX_ADVISORIES]:
-        sections = [h for h in match.hits if h.kind == "section"]
+        sections = sorted((h for h in match.hits if h.kind == "section"), key=lambda h: -h.dense_score)
         if not sections and sections_of is not None:
             sections = [h for h in sections_of(match.advisory_id) if h.kind == "section"][:1]
         if not sections:
@@ -112,7 +121,7 @@ def select_passages(
         if share < 120:
             break
         limit = share if len(matches) == 1 or passages else int(share * 0.65)
-        text = trim_to_sentences(sections[0].text, limit)
+        text = trim_to_sentences(plain_markdown(sections[0].text), limit)
         citations.append(citation_of(sections[0]))
         passages.append(Passage(text=text, heading=sections[0].heading, citation=len(citations) - 1))
     return passages, citations
