@@ -61,6 +61,20 @@ async def test_a_flooding_user_gets_one_notice_and_others_are_still_served(tg: R
     assert "/checklist" in bob_reply["text"]
 
 
+async def test_one_chat_is_answered_in_order_while_others_run_alongside(tg: RunningBot) -> None:
+    mark = tg.api.mark()
+    tg.api.send(ALICE, "How do fake investment live broadcasts work?")  # slow: runs the core
+    tg.api.send(ALICE, "/help")  # fast, but must wait for Alice's question
+    await tg.settle(tg.api.send(BOB, "/help"))
+    alice = [m["text"] for m in tg.api.sent(ALICE["id"], mark)]
+    help_end = "I never ask for money, codes or passwords."
+    assert len(alice) >= 2 and not alice[0].endswith(help_end) and alice[-1].endswith(help_end)
+    bob_reply = tg.api.calls_of("sendMessage", mark, BOB["id"])[0]
+    assert (
+        bob_reply.index < tg.api.calls_of("sendMessage", mark, ALICE["id"])[0].index
+    )  # not held up by Alice
+
+
 async def test_a_failed_reply_is_logged_without_user_text_and_the_bot_keeps_going(
     tg: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -33,6 +33,7 @@ from bot.telegram.common import ADDRESSED, SERVICES_KEY, Services, in_thread
 from bot.telegram.flood import FloodGuard
 from bot.telegram.keys import BotKeys
 from bot.telegram.logs import configure_logging, quiet_libraries, redact
+from bot.telegram.ordering import ChatOrderedUpdates
 
 if TYPE_CHECKING:
     from bot.core.service import FraudCore
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-CONCURRENT_UPDATES = 64  # updates handled at once; the core's work runs in worker threads
+CONCURRENT_UPDATES = 64  # updates handled at once (one chat's in order); core work runs in threads
 MEDIA = (
     filters.PHOTO
     | filters.Sticker.ALL
@@ -138,7 +139,7 @@ def build_application(
         .token(secret)
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(ChatOrderedUpdates(CONCURRENT_UPDATES))
         .post_init(_post_init)
     )
     app: App = (builder.rate_limiter(AIORateLimiter()) if rate_limit else builder).build()
