@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from telegram_harness import ALICE, BOB, GROUP_ID, RunningBot, buttons
+from telegram_harness import ALICE, BOB, GROUP_ID, OPERATOR, RunningBot, buttons
 
 from bot.telegram import texts
 
@@ -48,6 +48,8 @@ async def test_the_command_menu_is_registered(tg: RunningBot) -> None:
         "cancel",
     ]
     assert "stats" not in menu and "reload" not in menu
+    operator_menu = [c["command"] for c in tg.api.commands[f"chat:{OPERATOR['id']}"]]
+    assert operator_menu == [*menu, "stats", "reload"]
 
 
 async def test_the_check_button_asks_for_the_message_and_checks_the_reply(tg: RunningBot) -> None:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity, Update, User
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity, User
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, filters
@@ -179,8 +179,3 @@ async def edit_html(message: Message, text: str, *, reply_markup: InlineKeyboard
             return False
         raise
     return True
-
-
-def is_update_with_user(update: object) -> bool:
-    """Whether an update came from a person (a message or a button press)."""
-    return isinstance(update, Update) and update.effective_user is not None
