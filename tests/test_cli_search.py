@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def test_build_status_search_json(env: Path, capsys: pytest.CaptureFixture[str])
     assert status["advisories"] == 5 and status["changed_since_build"]["added"] == []
     (env / "advisories" / "fx-parcel.md").write_text((env / "advisories" / "fx-parcel.md").read_text() + "\nMore.\n")
     assert main(["index", "status"]) == 0
-    assert "changed:       fx-parcel.md" in capsys.readouterr().out
+    assert re.search(r"^changed:\s+fx-parcel\.md$", capsys.readouterr().out, flags=re.M)
     assert main(["search", "a fake detective asked me to move my savings", "--json", "-k", "1"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["advisory_id"] == "fx-courier"
