@@ -64,3 +64,15 @@ async def test_feedback_on_a_forgotten_reply_is_thanked_but_not_stored(tg: Runni
     [menu] = await tg.say(ALICE, "/start")
     answer = await tg.tap(ALICE, menu, "fb:u:0123456789abcdef0123")
     assert answer is not None and answer["text"] == texts.FEEDBACK_EXPIRED
+
+
+async def test_a_button_the_bot_does_not_know_is_answered(tg: RunningBot) -> None:
+    [menu] = await tg.say(ALICE, "/start")
+    for data in ("zz:from-an-old-version", "fb:x:123"):
+        assert await tg.tap(ALICE, menu, data) == {"text": texts.OLD_BUTTON, "show_alert": None}
+    mark = tg.api.mark()
+    assert await tg.tap(ALICE, menu, "m:nothing") == {
+        "text": None,
+        "show_alert": None,
+    }  # answered, nothing sent
+    assert tg.api.sent(ALICE["id"], mark) == []

@@ -94,6 +94,7 @@ def add_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(buttons.menu_button, pattern=keyboards.MENU_PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.feedback_button, pattern=keyboards.FEEDBACK_PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.region_button, pattern=keyboards.REGION_PATTERN))
+    app.add_handler(CallbackQueryHandler(buttons.unknown_button))
     new_messages = filters.UpdateType.MESSAGE & ADDRESSED
     app.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.text_message))
     app.add_handler(MessageHandler(new_messages & filters.CAPTION, handlers.text_message))

@@ -68,3 +68,9 @@ async def region_button(update: Update, context: Context) -> None:
     if message is not None:
         text = f"✅ Region set to <b>{render.esc(found.name)}</b>.\n\n" + "\n\n".join(render.hotlines(found))
         await edit_html(message, text)
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Answer a button this version does not know (e.g. from an old message), so it stops spinning."""
+    query, _ = _query(update)
+    await query.answer(texts.OLD_BUTTON)

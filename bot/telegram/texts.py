@@ -68,6 +68,7 @@ VOICE = "🎙 I can't listen to voice or video messages. Please type what was sa
 DOCUMENT = "📄 I don't open files. Please paste the text you want me to check."
 OTHER_MEDIA = "I can only read text. Paste or forward a message, or ask me a question."
 
+OLD_BUTTON = "This button no longer works. Send /start for the menu."
 CHECKLIST_EXPIRED = "⌛ This checklist has expired. Send /checklist to start again."
 NO_CHECKLIST = "Sorry, the checklist is not available right now."
 OPERATORS_ONLY = "Sorry, this command is only for the operators of this bot."
