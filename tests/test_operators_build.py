@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import faiss
@@ -80,9 +81,9 @@ def cli_build(knowledge_dir: Path, index_dir: Path, cwd: Path) -> subprocess.Pop
     )
 
 
-def wait_until(condition: object, process: subprocess.Popen[str]) -> None:
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + WAIT
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if process.poll() is not None:
             pytest.fail(f"the build process ended early: {process.communicate()}")
         if time.monotonic() > deadline:
