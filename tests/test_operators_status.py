@@ -58,8 +58,8 @@ def test_status_reports_build_changes_and_skipped_files(
     assert main(["index", "status"]) == 0
     out = capsys.readouterr().out
     assert "added:       fx-parcel-2.md" in out
-    assert "changed:       fx-courier.md" in out
-    assert "removed:       fx-romance.md" in out
+    assert "changed:     fx-courier.md" in out  # aligned with the other labels
+    assert "removed:     fx-romance.md" in out
     assert "[now: fixed]" in out and "run `fraudbot index build`" in out
 
     status = status_json(capsys)

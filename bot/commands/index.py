@@ -117,7 +117,7 @@ def cmd_index_status(settings: Settings, args: argparse.Namespace) -> int:
     changed = status["changed_since_build"]
     for kind in ("added", "changed", "removed"):
         for name in changed[kind]:
-            print(f"{kind}:       {name}")
+            print(f"{kind + ':':<13}{name}")
     if not any(changed.values()):
         print("up to date:  no advisory changed since the build")
     for entry in status["skipped"]:
