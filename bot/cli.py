@@ -61,14 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("text", nargs="?", help="the question or message")
         command.add_argument("--json", action="store_true", help="print JSON")
         command.add_argument("--jsonl", action="store_true", help='read {"id","text"} lines on stdin')
-        command.add_argument("--region", default="", help="region code for hotlines (default FRAUDBOT_REGION)")
+        command.add_argument(
+            "--region", default="", help="region code for hotlines (default FRAUDBOT_REGION)"
+        )
         command.set_defaults(func=func)
     checklist = sub.add_parser("checklist", help="walk the investment live-stream checklist")
     checklist.add_argument("--region", default="")
     checklist.set_defaults(func=_core("cmd_checklist"))
     sub.add_parser("chat", help="terminal chat with the whole core").set_defaults(func=_core("cmd_chat"))
     sub.add_parser("run", help="run the Telegram bot").set_defaults(func=_core("cmd_run"))
-    sub.add_parser("start", help="the bot with a token, else the terminal chat").set_defaults(func=_core("cmd_start"))
+    sub.add_parser("start", help="the bot with a token, else the terminal chat").set_defaults(
+        func=_core("cmd_start")
+    )
     return parser
 
 

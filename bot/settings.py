@@ -54,7 +54,9 @@ class RegionSettings(BaseSettings):
 
     model_config = _config()
 
-    region: str = Field("UK", description="Default region code for hotlines (e.g. CN, HK, SG, TW, UK, US, AU).")
+    region: str = Field(
+        "UK", description="Default region code for hotlines (e.g. CN, HK, SG, TW, UK, US, AU)."
+    )
 
     @field_validator("region")
     @classmethod
@@ -90,11 +92,17 @@ class TelegramSettings(BaseSettings):
     operator_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user ids allowed to use /reload and /stats."
     )
-    webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode; empty = long polling.")
-    webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram sends with webhook calls.")
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL for webhook mode; empty = long polling."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram sends with webhook calls."
+    )
     webhook_listen: str = Field("127.0.0.1", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, description="Port the webhook server listens on.")
-    flood_limit: int = Field(20, description="Messages per minute one user may send before a slow-down notice.")
+    flood_limit: int = Field(
+        20, description="Messages per minute one user may send before a slow-down notice."
+    )
 
     @field_validator("operator_ids", mode="before")
     @classmethod

@@ -22,7 +22,15 @@ OUT_OF_SCOPE = (
     "I can only help with scams and fraud: ask how a scam works, paste a suspicious message to check, "
     "take the investment live-stream checklist (/checklist), or get hotlines (/hotline)."
 )
-ANSWERS = {"y": "yes", "yes": "yes", "n": "no", "no": "no", "u": "unsure", "?": "unsure", "not sure": "unsure"}
+ANSWERS = {
+    "y": "yes",
+    "yes": "yes",
+    "n": "no",
+    "no": "no",
+    "u": "unsure",
+    "?": "unsure",
+    "not sure": "unsure",
+}
 
 
 def render_citations(citations: tuple[Citation, ...], stale: tuple[str, ...] = ()) -> list[str]:
@@ -90,13 +98,21 @@ def render_outcome(outcome: ChecklistOutcome) -> str:
     return "\n".join([*lines, "", *render_hotlines(outcome.hotlines)])
 
 
-def run_checklist(core: FraudCore, read: Callable[[str], str], out: TextIO, region: str | None = None,
-                  checklist_id: str = "investment-livestream") -> ChecklistOutcome | None:
+def run_checklist(
+    core: FraudCore,
+    read: Callable[[str], str],
+    out: TextIO,
+    region: str | None = None,
+    checklist_id: str = "investment-livestream",
+) -> ChecklistOutcome | None:
     """Walk the checklist: y / n / u answers, b for back, r to restart, q to stop."""
     checklist = core.checklists[checklist_id]
     state = engine.start(checklist)
-    print(f"{checklist.title}\n{checklist.intro}\nAnswer y (yes), n (no), u (not sure); b back, r restart, q quit.",
-          file=out)
+    print(
+        f"{checklist.title}\n{checklist.intro}\n"
+        "Answer y (yes), n (no), u (not sure); b back, r restart, q quit.",
+        file=out,
+    )
     while (question := engine.current_question(checklist, state)) is not None:
         i, n = engine.progress(checklist, state)
         reply = read(f"\nQuestion {i} of {n}: {question.text}\n> ").strip().lower()

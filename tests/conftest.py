@@ -18,7 +18,7 @@ for _name in list(os.environ):
 from bot.commands.common import encoder_for  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
 from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
-from bot.retrieval.search import SearchIndex, Searcher  # noqa: E402
+from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
 from bot.settings import DEFAULT_MODEL  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def encoder() -> SentenceTransformerEncoder:
 
 
 def make_knowledge(target: Path) -> Path:
-    """A knowledge folder: the real data files (red flags, hotlines, checklists ...) with fixture advisories."""
+    """A knowledge folder: the real data files (red flags, hotlines, checklists ...), fixture advisories."""
     shutil.copytree(REAL_KNOWLEDGE, target, ignore=shutil.ignore_patterns("advisories"))
     shutil.copytree(FIXTURE_KNOWLEDGE / "advisories", target / "advisories")
     return target
@@ -52,7 +52,9 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder) -> Iterator[Path]:
+def built_index(
+    tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
+) -> Iterator[Path]:
     """A real index of the fixture knowledge, built once; tests must not modify it."""
     root = tmp_path_factory.mktemp("built")
     knowledge = make_knowledge(root / "knowledge")

@@ -17,12 +17,30 @@ from bot.retrieval.hits import SearchHit
 LONG = " ".join(f"Sentence number {i} explains one more step of the scam." for i in range(40))
 
 
-def hit(advisory: str, *, score: float, dense: float, region: str = "UK", kind: str = "section",
-        text: str = "Police never ask you to move money.", published: str = "2024-01-01") -> SearchHit:
+def hit(
+    advisory: str,
+    *,
+    score: float,
+    dense: float,
+    region: str = "UK",
+    kind: str = "section",
+    text: str = "Police never ask you to move money.",
+    published: str = "2024-01-01",
+) -> SearchHit:
     return SearchHit(
-        chunk_id=f"{advisory}-{score}", advisory_id=advisory, title=f"Title {advisory}", category="general",
-        issuer="Issuer", source_url=f"https://example.org/{advisory}", published=published, region=region,
-        heading="What to do", kind=kind, text=text, score=score, dense_score=dense,
+        chunk_id=f"{advisory}-{score}",
+        advisory_id=advisory,
+        title=f"Title {advisory}",
+        category="general",
+        issuer="Issuer",
+        source_url=f"https://example.org/{advisory}",
+        published=published,
+        region=region,
+        heading="What to do",
+        kind=kind,
+        text=text,
+        score=score,
+        dense_score=dense,
     )
 
 
@@ -35,7 +53,10 @@ def test_weak_match_abstains_with_hotline_and_no_citation() -> None:
 
 
 def test_answer_quotes_only_advisory_text_and_cites_it() -> None:
-    hits = [hit("a", score=0.05, dense=0.7, text=LONG), hit("b", score=0.04, dense=0.6, text="Hang up. Call back.")]
+    hits = [
+        hit("a", score=0.05, dense=0.7, text=LONG),
+        hit("b", score=0.04, dense=0.6, text="Hang up. Call back."),
+    ]
     answer = compose_answer("q", hits, min_dense=0.45, today=dt.date(2026, 11, 28))
     assert answer.confident
     assert [c.advisory_id for c in answer.citations] == ["a", "b"]
@@ -49,17 +70,28 @@ def test_answer_quotes_only_advisory_text_and_cites_it() -> None:
 
 
 def test_old_advisory_is_flagged_stale() -> None:
-    answer = compose_answer("q", [hit("old", score=0.05, dense=0.7, published="2019-10-12")], min_dense=0.45,
-                            today=dt.date(2026, 11, 28))
+    answer = compose_answer(
+        "q",
+        [hit("old", score=0.05, dense=0.7, published="2019-10-12")],
+        min_dense=0.45,
+        today=dt.date(2026, 11, 28),
+    )
     assert answer.stale_citations == ("old",)
-    fresh = compose_answer("q", [hit("new", score=0.05, dense=0.7, published="2025-10-12")], min_dense=0.45,
-                           today=dt.date(2026, 11, 28))
+    fresh = compose_answer(
+        "q",
+        [hit("new", score=0.05, dense=0.7, published="2025-10-12")],
+        min_dense=0.45,
+        today=dt.date(2026, 11, 28),
+    )
     assert fresh.stale_citations == ()
 
 
 def test_local_advisory_preferred_when_scores_are_close() -> None:
-    hits = [hit("us", score=0.050, dense=0.70, region="US"), hit("hk", score=0.046, dense=0.68, region="HK"),
-            hit("far", score=0.045, dense=0.60, region="UK")]
+    hits = [
+        hit("us", score=0.050, dense=0.70, region="US"),
+        hit("hk", score=0.046, dense=0.68, region="HK"),
+        hit("far", score=0.045, dense=0.60, region="UK"),
+    ]
     ordered = [m.advisory_id for m in prefer_region(group_by_advisory(hits), "HK")]
     assert ordered == ["hk", "us", "far"]
     # a local advisory that is clearly less similar does not jump ahead

@@ -19,7 +19,9 @@ def env(knowledge_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     return knowledge_dir
 
 
-def test_search_jsonl_contract(env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_jsonl_contract(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = [
         json.dumps({"id": "q1", "text": "pay a fee to withdraw my profit"}),
         "not json at all",
@@ -35,8 +37,18 @@ def test_search_jsonl_contract(env: Path, monkeypatch: pytest.MonkeyPatch, capsy
     assert out[0]["hits"][0]["advisory_id"] == "fx-livestream"
     assert len(out[0]["hits"]) == 2
     assert set(out[0]["hits"][0]) == {
-        "chunk_id", "advisory_id", "title", "category", "issuer", "source_url", "region", "heading", "text",
-        "score", "published", "kind",
+        "chunk_id",
+        "advisory_id",
+        "title",
+        "category",
+        "issuer",
+        "source_url",
+        "region",
+        "heading",
+        "text",
+        "score",
+        "published",
+        "kind",
     }
     assert "not JSON" in out[1]["error"]
     assert out[2]["hits"][0]["advisory_id"] == "fx-techsupport"
@@ -54,7 +66,9 @@ def test_build_status_search_json(env: Path, capsys: pytest.CaptureFixture[str])
     assert main(["index", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["advisories"] == 5 and status["changed_since_build"]["added"] == []
-    (env / "advisories" / "fx-parcel.md").write_text((env / "advisories" / "fx-parcel.md").read_text() + "\nMore.\n")
+    (env / "advisories" / "fx-parcel.md").write_text(
+        (env / "advisories" / "fx-parcel.md").read_text() + "\nMore.\n"
+    )
     assert main(["index", "status"]) == 0
     assert re.search(r"^changed:\s+fx-parcel\.md$", capsys.readouterr().out, flags=re.M)
     assert main(["search", "a fake detective asked me to move my savings", "--json", "-k", "1"]) == 0

@@ -15,7 +15,7 @@ from bot.retrieval import store
 from bot.retrieval.build import build_index
 from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
 from bot.retrieval.lifecycle import knowledge_changes, open_index
-from bot.retrieval.search import SearchIndex, Searcher
+from bot.retrieval.search import Searcher, SearchIndex
 
 NEW_ADVISORY = """---
 id: fx-ticket
@@ -75,11 +75,15 @@ def test_incremental_add_embeds_only_new_chunks(
     second = build_index(knowledge_dir, tmp_path / "index", counting)
     assert second.embedded == counting.encoded == len(chunk_advisory(new))
     assert second.reused == first.chunks
-    hits = Searcher(SearchIndex.load(tmp_path / "index"), encoder).search("tickets for a festival sold online", 1)
+    hits = Searcher(SearchIndex.load(tmp_path / "index"), encoder).search(
+        "tickets for a festival sold online", 1
+    )
     assert hits[0].advisory_id == "fx-ticket"
     # editing one file re-embeds only the chunks whose text changed
     path = knowledge_dir / "advisories" / "fx-ticket.md"
-    path.write_text(NEW_ADVISORY.replace("Buy only from official ticket sellers.", "Use official sellers only."))
+    path.write_text(
+        NEW_ADVISORY.replace("Buy only from official ticket sellers.", "Use official sellers only.")
+    )
     counting.encoded = 0
     third = build_index(knowledge_dir, tmp_path / "index", counting)
     assert third.embedded == counting.encoded == 1
@@ -95,8 +99,12 @@ def test_vectors_stay_aligned_after_incremental_build(
     index = SearchIndex.load(tmp_path / "index")
     assert "fx-romance" not in {c.advisory_id for c in index.chunks}
     title = {a: m["title"] for a, m in index.advisories.items()}
-    fresh = encoder.encode([f"{title[c.advisory_id]}. {c.heading}: {c.text}" if c.kind == "section" else c.text
-                            for c in index.chunks])
+    fresh = encoder.encode(
+        [
+            f"{title[c.advisory_id]}. {c.heading}: {c.text}" if c.kind == "section" else c.text
+            for c in index.chunks
+        ]
+    )
     assert np.allclose(fresh, index.vectors, atol=1e-4)
 
 
@@ -123,20 +131,30 @@ def test_build_that_dies_midway_leaves_old_index_loadable(
     assert len(list((index_dir / store.BUILDS).iterdir())) == 2  # abandoned folder cleaned, previous kept
 
 
-def test_broken_file_is_skipped_and_reported(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder) -> None:
-    (knowledge_dir / "advisories" / "broken.md").write_text(NEW_ADVISORY.replace("category: shopping", "category: nope"))
+def test_broken_file_is_skipped_and_reported(
+    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    (knowledge_dir / "advisories" / "broken.md").write_text(
+        NEW_ADVISORY.replace("category: shopping", "category: nope")
+    )
     report = build_index(knowledge_dir, tmp_path / "index", encoder)
     assert report.advisories == 5
     manifest = store.read_manifest(tmp_path / "index")
     assert manifest is not None
     assert manifest["skipped"] == [
-        {"file": "broken.md", "field": "category", "message": "unknown category 'nope'; use one of categories.yaml",
-         "line": None}
+        {
+            "file": "broken.md",
+            "field": "category",
+            "message": "unknown category 'nope'; use one of categories.yaml",
+            "line": None,
+        }
     ]
     assert not knowledge_changes(knowledge_dir, manifest).any  # a known-broken file is not "new"
 
 
-def test_other_model_forces_full_rebuild(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder) -> None:
+def test_other_model_forces_full_rebuild(
+    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, encoder)
     other = CountingEncoder(encoder, name="another-model")
@@ -147,14 +165,20 @@ def test_other_model_forces_full_rebuild(knowledge_dir: Path, tmp_path: Path, en
     assert index.manifest["model"] == "another-model"
 
 
-def test_open_index_refreshes_changed_knowledge(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder) -> None:
+def test_open_index_refreshes_changed_knowledge(
+    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
     index_dir = tmp_path / "index"
     _, report = open_index(knowledge_dir, index_dir, encoder)
     assert report is not None  # first start builds
     _, report = open_index(knowledge_dir, index_dir, encoder)
     assert report is None  # nothing changed, nothing built
     shutil.copy(knowledge_dir / "advisories" / "fx-parcel.md", knowledge_dir / "advisories" / "fx-parcel2.md")
-    text = (knowledge_dir / "advisories" / "fx-parcel2.md").read_text().replace("id: fx-parcel", "id: fx-parcel2")
+    text = (
+        (knowledge_dir / "advisories" / "fx-parcel2.md")
+        .read_text()
+        .replace("id: fx-parcel", "id: fx-parcel2")
+    )
     (knowledge_dir / "advisories" / "fx-parcel2.md").write_text(text)
     index, report = open_index(knowledge_dir, index_dir, encoder)
     assert report is not None and "fx-parcel2" in index.advisories

@@ -29,7 +29,12 @@ def problems_for(knowledge_dir: Path, name: str) -> list[Problem]:
         ("category: phishing", "category: phising", "category", "unknown category 'phising'"),
         ("published: 2024-04-01", "published: 01/04/2024", "published", "YYYY-MM-DD"),
         ("published: 2024-04-01", "published: 2024-13-45", "published", "date"),
-        ("source_url: https://cyber.example.org/parcel-texts", "source_url: ftp://x.org/a", "source_url", "http"),
+        (
+            "source_url: https://cyber.example.org/parcel-texts",
+            "source_url: ftp://x.org/a",
+            "source_url",
+            "http",
+        ),
         ("issuer: Test Cyber Centre\n", "", "issuer", "missing required field"),
         ("id: fx-parcel", "id: Fx Parcel!", "id", "slug"),
         ("region: UK", "region: Britain", "region", "region code"),
@@ -37,8 +42,13 @@ def problems_for(knowledge_dir: Path, name: str) -> list[Problem]:
 )
 def test_bad_field_is_named(knowledge_dir: Path, old: str, new: str, field: str, fragment: str) -> None:
     assert old in GOOD
-    write(knowledge_dir, "broken.md", GOOD.replace(old, new).replace("id: fx-parcel", "id: broken", 1)
-          if field != "id" else GOOD.replace(old, new))
+    write(
+        knowledge_dir,
+        "broken.md",
+        GOOD.replace(old, new).replace("id: fx-parcel", "id: broken", 1)
+        if field != "id"
+        else GOOD.replace(old, new),
+    )
     found = problems_for(knowledge_dir, "broken.md")
     assert [p.field for p in found] == [field]
     assert fragment in found[0].message
@@ -56,7 +66,13 @@ def test_duplicate_id_and_empty_body(knowledge_dir: Path) -> None:
     empty = [p for p in result.problems if p.path.name == "empty.md"]
     assert empty and empty[0].field == "body"
     # the good files still load, the original owner of the id included
-    assert {a.id for a in result.advisories} == {"fx-livestream", "fx-parcel", "fx-courier", "fx-romance", "fx-techsupport"}
+    assert {a.id for a in result.advisories} == {
+        "fx-livestream",
+        "fx-parcel",
+        "fx-courier",
+        "fx-romance",
+        "fx-techsupport",
+    }
 
 
 def test_broken_yaml_reports_line(knowledge_dir: Path) -> None:
@@ -68,7 +84,11 @@ def test_broken_yaml_reports_line(knowledge_dir: Path) -> None:
 
 def test_missing_front_matter_and_missing_section(knowledge_dir: Path) -> None:
     write(knowledge_dir, "plain.md", "# Just a heading\n\nNo metadata here.\n")
-    write(knowledge_dir, "nosection.md", GOOD.replace("id: fx-parcel", "id: nosection").replace("## Red flags", "## Signs"))
+    write(
+        knowledge_dir,
+        "nosection.md",
+        GOOD.replace("id: fx-parcel", "id: nosection").replace("## Red flags", "## Signs"),
+    )
     assert problems_for(knowledge_dir, "plain.md")[0].field == "front matter"
     warnings = problems_for(knowledge_dir, "nosection.md")
     assert [(p.severity, p.message) for p in warnings] == [("warning", "missing section '## Red flags'")]
@@ -80,12 +100,18 @@ def test_chunks_by_heading_and_examples_alone(knowledge_dir: Path) -> None:
     chunks = chunk_advisory(advisory)
     examples = [c for c in chunks if c.kind == "example"]
     assert [c.text for c in examples] == [
-        "Hello dear 😊 join our free VIP stock live room tonight, Teacher Wang shares 3 limit-up picks daily!",
+        "Hello dear 😊 join our free VIP stock live room tonight, "
+        "Teacher Wang shares 3 limit-up picks daily!",
         "Your account shows 58,000 profit. To withdraw pay 20% income tax to unfreeze the funds within 24h.",
     ]
     headings = [c.heading for c in chunks if c.kind == "section"]
-    assert headings == ["Summary", "How it works", "Red flags", "What to do > Before you pay",
-                        "What to do > If you already paid"]
+    assert headings == [
+        "Summary",
+        "How it works",
+        "Red flags",
+        "What to do > Before you pay",
+        "What to do > If you already paid",
+    ]
     assert all(c.advisory_id == "fx-livestream" for c in chunks)
     # ids are content hashes: stable across runs, different for different text
     assert chunks[1].id == chunk_id("fx-livestream", "How it works", chunks[1].text)

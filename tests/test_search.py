@@ -20,7 +20,9 @@ from bot.retrieval.search import Searcher
     ],
 )
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
-def test_paraphrased_queries_find_the_advisory(searcher: Searcher, query: str, expected: str, mode: str) -> None:
+def test_paraphrased_queries_find_the_advisory(
+    searcher: Searcher, query: str, expected: str, mode: str
+) -> None:
     hits = searcher.search(query, 3, mode=mode)  # type: ignore[arg-type]
     assert hits[0].advisory_id == expected
 
@@ -36,7 +38,9 @@ def test_hits_carry_citation_fields(searcher: Searcher) -> None:
 
 
 def test_example_message_matches_pasted_scam(searcher: Searcher) -> None:
-    hits = searcher.search("Royal Mail: parcel on hold, unpaid shipping fee £2.10, pay at royalmail-redeliver.top", 3)
+    hits = searcher.search(
+        "Royal Mail: parcel on hold, unpaid shipping fee £2.10, pay at royalmail-redeliver.top", 3
+    )
     assert hits[0].advisory_id == "fx-parcel" and hits[0].kind == "example"
 
 

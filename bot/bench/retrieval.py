@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +19,7 @@ from bot.knowledge.loader import load_advisories
 from bot.retrieval.build import build_index
 from bot.retrieval.dense import build_dense_index, dense_search
 from bot.retrieval.embedder import SentenceTransformerEncoder
-from bot.retrieval.search import SearchIndex, Searcher, SearchMode
+from bot.retrieval.search import Searcher, SearchIndex, SearchMode
 from bot.retrieval.sparse import build_sparse_index
 
 MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
@@ -35,25 +38,28 @@ def quality_table(searcher: Searcher, eval_dir: Path) -> list[str]:
     questions = load_dev_questions(eval_dir)
     rows = ["| mode | Recall@1 | Recall@3 | MRR |", "|---|---|---|---|"]
     for mode in MODES:
-        quality = measure_quality(questions, lambda texts, m=mode: searcher.search_many(texts, 20, mode=m))
+        quality = measure_quality(questions, functools.partial(searcher.search_many, k=20, mode=mode))
         rows.append(f"| {mode} | {quality.recall_at_1:.3f} | {quality.recall_at_3:.3f} | {quality.mrr:.3f} |")
     rows.append(f"\n{len(questions)} questions from `{eval_dir}`.")
     return rows
 
 
+def _search_next(searcher: Searcher, queries: Iterator[str], mode: SearchMode) -> None:
+    searcher.search(next(queries), 10, mode=mode)
+
+
 def latency_rows(label: str, searcher: Searcher, queries: list[str]) -> list[str]:
     """p50/p95 per mode and the bare encode + FAISS floor."""
     encoder = searcher.encoder
-    it = iter(range(10**9))
+    floor_cycle = itertools.cycle(queries)
 
     def floor() -> None:
-        q = queries[next(it) % len(queries)]
-        dense_search(searcher.index.dense, encoder.encode([q]), 10)
+        dense_search(searcher.index.dense, encoder.encode([next(floor_cycle)]), 10)
 
     rows = [f"| {label}: encode + faiss.search (floor) | {summary(time_calls(floor, 200))} |"]
     for mode in MODES:
-        counter = iter(range(10**9))
-        times = time_calls(lambda m=mode, c=counter: searcher.search(queries[next(c) % len(queries)], 10, mode=m), 200)
+        cycle = itertools.cycle(queries)
+        times = time_calls(functools.partial(_search_next, searcher, cycle, mode), 200)
         rows.append(f"| {label}: `search` {mode} | {summary(times)} |")
     return rows
 
@@ -86,8 +92,10 @@ def build_rows(knowledge_dir: Path, encoder: SentenceTransformerEncoder) -> list
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp) / "index"
         report = build_index(knowledge_dir, index_dir, encoder, full=True)
-        rows.append(f"| full build of the corpus ({report.chunks} chunks) | {report.seconds:.1f} s "
-                    f"| {report.chunks / report.seconds:.0f} chunks/s |")
+        rows.append(
+            f"| full build of the corpus ({report.chunks} chunks) | {report.seconds:.1f} s "
+            f"| {report.chunks / report.seconds:.0f} chunks/s |"
+        )
         long_texts = [" ".join(["withdrawal fee teacher group platform"] * 60)] * 128  # ≥ 256 tokens each
         start = time.perf_counter()
         encoder.encode(long_texts, batch_size=32)
@@ -104,19 +112,30 @@ def build_rows(knowledge_dir: Path, encoder: SentenceTransformerEncoder) -> list
             start = time.perf_counter()
             build_index(knowledge_copy, index_dir, encoder)
             times.append(time.perf_counter() - start)
-        rows.append(f"| incremental build after adding/editing one advisory (median of 5) | "
-                    f"{sorted(times)[2]:.2f} s | full build {report.seconds:.1f} s |")
+        rows.append(
+            f"| incremental build after adding/editing one advisory (median of 5) | "
+            f"{sorted(times)[2]:.2f} s | full build {report.seconds:.1f} s |"
+        )
     return rows
 
 
-def run_retrieval_bench(knowledge_dir: Path, index_dir: Path, eval_dir: Path, encoder: SentenceTransformerEncoder,
-                        searcher: Searcher) -> str:
+def run_retrieval_bench(
+    knowledge_dir: Path,
+    index_dir: Path,
+    eval_dir: Path,
+    encoder: SentenceTransformerEncoder,
+    searcher: Searcher,
+) -> str:
     """All retrieval figures as Markdown."""
     questions = [q.question for q in load_dev_questions(eval_dir)]
     queries = twenty_word_queries(questions)
     lines = ["### Retrieval quality on the dev questions", "", *quality_table(searcher, eval_dir), ""]
-    lines += ["### Search latency, 20-word queries, model loaded (ms, p50 / p95)", "",
-              "| what | p50 / p95 ms |", "|---|---|"]
+    lines += [
+        "### Search latency, 20-word queries, model loaded (ms, p50 / p95)",
+        "",
+        "| what | p50 / p95 ms |",
+        "|---|---|",
+    ]
     lines += latency_rows(f"real corpus ({len(searcher.index.chunks)} chunks)", searcher, queries)
     lines += latency_rows(f"synthetic {SYNTHETIC_CHUNKS} chunks", synthetic_searcher(searcher), queries)
     lines += ["", "### Index build", "", "| what | time | rate / baseline |", "|---|---|---|"]

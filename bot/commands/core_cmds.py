@@ -38,8 +38,10 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     """The public JSON form of a check (without the id)."""
     return {
         "risk": result.risk,
-        "signals": [{"name": s.name, "evidence": list(s.evidence), "explanation": s.explanation}
-                    for s in result.signals],
+        "signals": [
+            {"name": s.name, "evidence": list(s.evidence), "explanation": s.explanation}
+            for s in result.signals
+        ],
         "advisories": [c.to_dict() for c in result.advisories],
         "next_steps": list(result.next_steps),
     }
@@ -48,7 +50,9 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 def _one_or_batch(args: argparse.Namespace, core: FraudCore, single: Any, as_json: Any, render: Any) -> int:
     region = args.region or None
     if args.jsonl:
-        return run_jsonl(sys.stdin, sys.stdout, lambda texts: [as_json(single(t, region=region)) for t in texts])
+        return run_jsonl(
+            sys.stdin, sys.stdout, lambda texts: [as_json(single(t, region=region)) for t in texts]
+        )
     if not args.text:
         print("give the TEXT, or --jsonl to read lines from stdin", file=sys.stderr)
         return 2
@@ -101,7 +105,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
     """The main job: the bot with a token, otherwise the terminal chat."""
     if settings.telegram.telegram_token is None or not settings.telegram.telegram_token.get_secret_value():
-        print("No FRAUDBOT_TELEGRAM_TOKEN set: starting the terminal chat instead of the Telegram bot.",
-              file=sys.stderr)
+        print(
+            "No FRAUDBOT_TELEGRAM_TOKEN set: starting the terminal chat instead of the Telegram bot.",
+            file=sys.stderr,
+        )
         return cmd_chat(settings, args)
     return cmd_run(settings, args)

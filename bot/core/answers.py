@@ -23,7 +23,9 @@ ABSTAIN_TEXT = (
     "check it, or call the hotline below."
 )
 ANSWER_INTRO = "Here is what the official advisories say:"
-NEXT_STEP = "Before you pay anyone, stop and check. If you already paid, call your bank and the hotline below."
+NEXT_STEP = (
+    "Before you pay anyone, stop and check. If you already paid, call your bank and the hotline below."
+)
 SectionsLookup = Callable[[str], list[SearchHit]]
 
 
@@ -52,7 +54,9 @@ def group_by_advisory(hits: Sequence[SearchHit]) -> list[AdvisoryMatch]:
     """Advisories in order of their best hit."""
     matches: dict[str, AdvisoryMatch] = {}
     for hit in hits:
-        match = matches.setdefault(hit.advisory_id, AdvisoryMatch(hit.advisory_id, hit.score, 0.0, hit.region))
+        match = matches.setdefault(
+            hit.advisory_id, AdvisoryMatch(hit.advisory_id, hit.score, 0.0, hit.region)
+        )
         match.hits.append(hit)
         match.score = max(match.score, hit.score)
         match.dense = max(match.dense, hit.dense_score)
@@ -132,7 +136,9 @@ def compose_text(passages: Sequence[Passage], citations: Sequence[Citation]) -> 
     parts = [ANSWER_INTRO]
     for passage in passages:
         title = citations[passage.citation].title
-        parts.append(f"From \u201c{title}\u201d ({passage.heading}) [{passage.citation + 1}]:\n{passage.text}")
+        parts.append(
+            f"From \u201c{title}\u201d ({passage.heading}) [{passage.citation + 1}]:\n{passage.text}"
+        )
     parts.append(NEXT_STEP)
     return "\n\n".join(parts)
 

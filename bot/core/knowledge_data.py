@@ -54,12 +54,20 @@ def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], 
 
 
 def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = None) -> KnowledgeData:
-    """Load every data file; with ``previous``, a broken file keeps its previous version instead of failing."""
+    """Load every data file; with ``previous``, a broken file keeps its last good version, not failing."""
     problems: list[Problem] = []
-    categories = _load(lambda: load_categories(knowledge_dir), previous and previous.categories, problems,
-                       "categories.yaml")
-    red_flags = _load(lambda: load_red_flags_from(knowledge_dir, categories), previous and previous.red_flags,
-                      problems, "red_flags.yaml")
+    categories = _load(
+        lambda: load_categories(knowledge_dir),
+        (previous.categories if previous else None),
+        problems,
+        "categories.yaml",
+    )
+    red_flags = _load(
+        lambda: load_red_flags_from(knowledge_dir, categories),
+        (previous.red_flags if previous else None),
+        problems,
+        "red_flags.yaml",
+    )
     checklists, checklist_problems = load_checklists(
         knowledge_dir / CHECKLISTS_DIR, categories=categories, red_flags=red_flags.names()
     )
@@ -67,19 +75,35 @@ def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = No
     if previous is not None:
         broken = {p.path.stem for p in checklist_problems}
         checklists = {**{k: v for k, v in previous.checklists.items() if k in broken}, **checklists}
-    indicators = _load(lambda: load_indicator_data(knowledge_dir), previous and previous.indicators, problems,
-                       "indicator files")
+    indicators = _load(
+        lambda: load_indicator_data(knowledge_dir),
+        (previous.indicators if previous else None),
+        problems,
+        "indicator files",
+    )
     problems.extend(indicators.warnings)
     return KnowledgeData(
         categories=categories,
-        hotlines=_load(lambda: load_hotlines(knowledge_dir / HOTLINES_FILE), previous and previous.hotlines,
-                       problems, HOTLINES_FILE),
+        hotlines=_load(
+            lambda: load_hotlines(knowledge_dir / HOTLINES_FILE),
+            (previous.hotlines if previous else None),
+            problems,
+            HOTLINES_FILE,
+        ),
         checklists=checklists,
         red_flags=red_flags,
         indicators=indicators,
-        triage=_load(lambda: load_triage(knowledge_dir / TRIAGE_FILE), previous and previous.triage, problems,
-                     TRIAGE_FILE),
-        intents=_load(lambda: load_intents(knowledge_dir / INTENTS_FILE), previous and previous.intents, problems,
-                      INTENTS_FILE),
+        triage=_load(
+            lambda: load_triage(knowledge_dir / TRIAGE_FILE),
+            (previous.triage if previous else None),
+            problems,
+            TRIAGE_FILE,
+        ),
+        intents=_load(
+            lambda: load_intents(knowledge_dir / INTENTS_FILE),
+            (previous.intents if previous else None),
+            problems,
+            INTENTS_FILE,
+        ),
         problems=problems,
     )

@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 
 from bot.core import answers as answer_mod
 from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
+from bot.core.checks import check_message
+from bot.core.hotlines import hotlines_for
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
 from bot.core.routing import classify
-from bot.core.checks import check_message
 from bot.core.triage import build_triage
-from bot.core.hotlines import hotlines_for
 from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.build import build_index
 from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
 from bot.retrieval.hits import SearchHit
 from bot.retrieval.lifecycle import open_index
-from bot.retrieval.search import SearchIndex, Searcher
+from bot.retrieval.search import Searcher, SearchIndex
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -137,10 +137,13 @@ class FraudCore:
         region = region or self.default_region
         probe = evaluate(checklist, state)
         query = f"{checklist.title}. {probe.stage.label if probe.stage else ''} {' '.join(probe.confirmed)}"
-        return evaluate(checklist, state, self.related(query, region, category=checklist.category),
-                        self.hotlines(region))
+        return evaluate(
+            checklist, state, self.related(query, region, category=checklist.category), self.hotlines(region)
+        )
 
-    def related(self, query: str, region: str | None, *, category: str | None = None, k: int = 3) -> list[Citation]:
+    def related(
+        self, query: str, region: str | None, *, category: str | None = None, k: int = 3
+    ) -> list[Citation]:
         """Up to ``k`` advisories for ``query``, local ones first when close, one citation each."""
         hits = self._searcher.search(query, 30)
         if category:

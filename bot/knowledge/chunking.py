@@ -47,7 +47,9 @@ def _blocks(body: str) -> list[tuple[list[str], str, bool]]:
         elif token.type == "list_item_open" and depth == 1 and token.map:
             text = "\n".join(lines[token.map[0] : token.map[1]]).strip()
             blocks.append((list(path), _strip_bullet(text), True))
-        elif token.type in ("paragraph_open", "fence", "code_block", "html_block") and depth == 0 and token.map:
+        elif (
+            token.type in ("paragraph_open", "fence", "code_block", "html_block") and depth == 0 and token.map
+        ):
             text = "\n".join(lines[token.map[0] : token.map[1]]).strip()
             blocks.append((list(path), text, False))
     return blocks
@@ -82,7 +84,13 @@ def chunk_advisory(advisory: Advisory, params: ChunkingParams | None = None) -> 
         if pending:
             text = "\n".join(pending)
             chunks.append(
-                Chunk(chunk_id(advisory.id, pending_heading, text), advisory.id, pending_heading, "section", text)
+                Chunk(
+                    chunk_id(advisory.id, pending_heading, text),
+                    advisory.id,
+                    pending_heading,
+                    "section",
+                    text,
+                )
             )
             pending.clear()
 
@@ -94,7 +102,9 @@ def chunk_advisory(advisory: Advisory, params: ChunkingParams | None = None) -> 
         if path and path[0] == EXAMPLES_HEADING and is_item:
             flush()
             example = _example_text(text)
-            chunks.append(Chunk(chunk_id(advisory.id, heading, example), advisory.id, heading, "example", example))
+            chunks.append(
+                Chunk(chunk_id(advisory.id, heading, example), advisory.id, heading, "example", example)
+            )
             continue
         if heading != pending_heading or _words(pending) + len(text.split()) > params.max_words:
             flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import yaml
@@ -27,8 +28,9 @@ _PlainDatesLoader.yaml_implicit_resolvers = {
 
 
 class _FrontMatterHandler(frontmatter.YAMLHandler):
-    def load(self, fm: str, **kwargs: object) -> object:
-        return yaml.load(fm, Loader=_PlainDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    def load(self, fm: str, **kwargs: object) -> Any:
+        data = yaml.load(fm, Loader=_PlainDatesLoader)  # a SafeLoader subclass
+        return data if isinstance(data, dict) else {}
 
 
 @dataclass
@@ -100,7 +102,7 @@ def parse_advisory(path: Path, categories: dict[str, str]) -> tuple[Advisory | N
     if not metadata:
         return None, [Problem(path, "front matter", "missing: the file must start with a --- YAML block ---")]
     try:
-        meta = AdvisoryMeta(**metadata)
+        meta = AdvisoryMeta.model_validate(metadata)
     except ValidationError as exc:
         return None, _meta_problems(path, metadata, exc)
     problems: list[Problem] = []

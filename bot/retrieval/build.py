@@ -137,7 +137,9 @@ def _build_locked(
     build_name = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     folder = index_dir / store.BUILDS / build_name
     folder.mkdir(parents=True)
-    records = [store.ChunkRecord(c.id, c.advisory_id, c.heading, c.kind, c.text, Path(c.path).name) for c in chunks]
+    records = [
+        store.ChunkRecord(c.id, c.advisory_id, c.heading, c.kind, c.text, Path(c.path).name) for c in chunks
+    ]
     store.write_chunks(folder, records)
     store.write_json(folder / store.ADVISORIES_FILE, {a.id: advisory_record(a) for a in loaded.advisories})
     store.save_vectors(folder, vectors)
@@ -149,8 +151,12 @@ def _build_locked(
     seconds = time.perf_counter() - started
     old = store.read_manifest(index_dir)
     manifest = _manifest(loaded.advisories, chunks, loaded.problems, encoder, params, build_name)
-    manifest["last_build"] = {"embedded": embedded, "reused": len(chunks) - embedded, "full": full,
-                              "seconds": round(seconds, 3)}
+    manifest["last_build"] = {
+        "embedded": embedded,
+        "reused": len(chunks) - embedded,
+        "full": full,
+        "seconds": round(seconds, 3),
+    }
     store.write_manifest(index_dir, manifest)
     keep = {manifest["build_dir"]} | ({str(old["build_dir"])} if old and "build_dir" in old else set())
     store.remove_old_builds(index_dir, keep)
@@ -176,7 +182,11 @@ def _manifest(
 ) -> dict[str, Any]:
     per_file: dict[str, dict[str, Any]] = {}
     for advisory in advisories:
-        per_file[advisory.path.name] = {"sha256": advisory.content_hash, "advisory_id": advisory.id, "chunks": 0}
+        per_file[advisory.path.name] = {
+            "sha256": advisory.content_hash,
+            "advisory_id": advisory.id,
+            "chunks": 0,
+        }
     for chunk in chunks:
         per_file[Path(chunk.path).name]["chunks"] += 1
     return {

@@ -58,7 +58,10 @@ class SentenceTransformerEncoder:
         self._name = name
         self._model = SentenceTransformer(path, device=device)
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dimension = getter()
         if dimension is None:
             raise ValueError(f"model {name!r} does not report an embedding dimension")
@@ -77,7 +80,7 @@ class SentenceTransformerEncoder:
     @property
     def max_seq_length(self) -> int:
         """Token limit of one input; longer inputs are truncated by the model."""
-        return int(self._model.max_seq_length)
+        return int(self._model.max_seq_length or MAX_SEQ_LENGTH)
 
     def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
         """Encode texts into normalized float32 vectors."""

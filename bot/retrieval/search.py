@@ -110,7 +110,9 @@ class Searcher:
         """The ``k`` best chunks for ``query``."""
         return self.search_many([query], k, mode=mode)[0]
 
-    def search_many(self, queries: list[str], k: int = 5, *, mode: SearchMode | None = None) -> list[list[SearchHit]]:
+    def search_many(
+        self, queries: list[str], k: int = 5, *, mode: SearchMode | None = None
+    ) -> list[list[SearchHit]]:
         """Search several queries with one encoder call."""
         vectors = self.encoder.encode(queries)
         return [self.search_vector(q, v, k, mode=mode) for q, v in zip(queries, vectors, strict=True)]
@@ -121,4 +123,6 @@ class Searcher:
         """Search with a query already encoded."""
         rows = rank_rows(self.index, query, vector, k, mode or self.mode)
         cosines = self.index.vectors[[r for r, _ in rows]] @ vector if rows else np.zeros(0)
-        return [self.index.hit(row, score, float(cos)) for (row, score), cos in zip(rows, cosines, strict=True)]
+        return [
+            self.index.hit(row, score, float(cos)) for (row, score), cos in zip(rows, cosines, strict=True)
+        ]

@@ -20,7 +20,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed tokens of each text."""
-    tokens = bm25s.tokenize(texts, stopwords=STOPWORDS, stemmer=_stemmer(), return_ids=False, show_progress=False)
+    tokens = bm25s.tokenize(
+        texts, stopwords=STOPWORDS, stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
     return [list(t) for t in tokens]
 
 
@@ -40,7 +42,9 @@ def sparse_scores(retriever: bm25s.BM25, query: str) -> npt.NDArray[np.float32]:
     return np.asarray(retriever.get_scores(terms), dtype=np.float32)
 
 
-def sparse_search(retriever: bm25s.BM25, query: str, k: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+def sparse_search(
+    retriever: bm25s.BM25, query: str, k: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
     """Top-``k`` documents with a positive score: (scores, row ids), best first."""
     scores = sparse_scores(retriever, query)
     k = min(k, len(scores))
