@@ -19,7 +19,8 @@ from bot.commands.common import encoder_for  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
 from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
 from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
-from bot.settings import DEFAULT_MODEL  # noqa: E402
+from bot.core.service import FraudCore  # noqa: E402
+from bot.settings import DEFAULT_MODEL, PathSettings, RegionSettings, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_KNOWLEDGE = ROOT / "tests" / "fixtures" / "knowledge"
@@ -66,3 +67,16 @@ def built_index(
 def searcher(built_index: Path, encoder: SentenceTransformerEncoder) -> Searcher:
     """Hybrid search over the session index."""
     return Searcher(SearchIndex.load(built_index / "index"), encoder)
+
+
+@pytest.fixture(scope="session")
+def core(
+    built_index: Path, encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
+) -> FraudCore:
+    """The real core over the session's fixture index, the real data files and the real model."""
+    paths = PathSettings(
+        knowledge_dir=built_index / "knowledge",
+        index_dir=built_index / "index",
+        data_dir=tmp_path_factory.mktemp("core-data"),
+    )
+    return FraudCore.load(Settings(paths=paths, region=RegionSettings(region="UK")), encoder=encoder)

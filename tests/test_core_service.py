@@ -1,0 +1,78 @@
+"""The core facade end to end: routing, answers, checks, triage and the checklist on a real index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core import checklist as engine
+from bot.core.service import FraudCore
+
+PASTED_SCAM = (
+    "Dear customer, your account shows 58,000 USDT profit. To withdraw you must first pay 20% income tax "
+    "to unfreeze the funds within 24h or the account will be closed. Contact our teacher on WhatsApp."
+)
+
+
+def test_question_gets_cited_grounded_answer(core: FraudCore) -> None:
+    answer = core.ask("Why do they ask me to pay a tax before I can take out my profits?")
+    assert answer.confident
+    assert answer.citations[0].advisory_id == "fx-livestream"
+    assert answer.citations[0].source_url == "https://police.example.org/advisories/livestream"
+    published = {c.advisory_id: c.published for c in answer.citations}
+    cutoff = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
+    assert "fx-livestream" in answer.stale_citations  # published 2019: more than three years old
+    assert all(published[a] < cutoff for a in answer.stale_citations)
+    assert all(published[a] >= cutoff for a in published if a not in answer.stale_citations)
+    assert answer.hotlines is not None and answer.hotlines.code == "UK"
+    for passage in answer.passages:
+        assert passage.text in answer.text
+
+
+def test_unrelated_question_abstains(core: FraudCore) -> None:
+    answer = core.ask("how long should I boil an egg")
+    assert not answer.confident
+    assert "not sure" in answer.text and answer.citations == ()
+    assert answer.hotlines is not None  # the hotline is always offered
+
+
+def test_pasted_scam_is_routed_to_check_and_flagged(core: FraudCore) -> None:
+    assert core.route(PASTED_SCAM) == "check"
+    assert core.route("hello") == "greeting"
+    assert core.route("I already paid them 5000 pounds, what do I do now?") == "paid"
+    result = core.check(PASTED_SCAM)
+    assert result.risk == "high"
+    names = {s.name for s in result.signals}
+    assert "withdrawal-fee" in names
+    assert result.advisories and result.advisories[0].advisory_id == "fx-livestream"
+    assert result.next_steps and "PASTED" not in result.message_hash
+
+
+def test_forwarded_text_is_always_checked(core: FraudCore) -> None:
+    assert core.route("how are you doing today?", forwarded=True) == "check"
+
+
+def test_low_risk_never_says_safe(core: FraudCore) -> None:
+    result = core.check("See you at the football on Saturday, I'll bring the sandwiches.")
+    assert result.risk == "low"
+    assert "does not mean it is safe" in result.summary
+
+
+def test_triage_has_ordered_steps_hotlines_and_template(core: FraudCore) -> None:
+    result = core.triage(region="US")
+    joined = " ".join(result.steps).lower()
+    assert joined.index("stop") < joined.index("bank") < joined.index("report")
+    assert result.hotlines is not None and result.hotlines.code == "US"
+    assert "ReportFraud" in " ".join(result.steps) or "reportfraud" in joined
+    assert "____" in result.evidence_template
+
+
+def test_checklist_outcome_cites_advisories(core: FraudCore) -> None:
+    checklist = core.checklists["investment-livestream"]
+    state = engine.start(checklist)
+    while not engine.is_complete(checklist, state):
+        state = engine.answer(checklist, state, "yes")
+    outcome = core.checklist_outcome(checklist.id, state, region="HK")
+    assert outcome.level == "high" and outcome.complete
+    assert outcome.stage is not None and outcome.red_flags
+    assert outcome.advisories[0].advisory_id == "fx-livestream"
+    assert outcome.hotlines is not None and outcome.hotlines.code == "HK"
