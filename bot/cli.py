@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -14,17 +15,20 @@ from bot.settings import Settings, SettingsError, offline_environment
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
-def _core(name: str) -> Command:
-    """A core subcommand, imported only when it runs (the core loads torch and the model)."""
+def _lazy(module: str, name: str) -> Command:
+    """A subcommand imported only when it runs (the core loads torch and the model)."""
 
     def run(settings: Settings, args: argparse.Namespace) -> int:
-        from bot.commands import core_cmds
-
-        func: Command = getattr(core_cmds, name)
+        func: Command = getattr(importlib.import_module(f"bot.commands.{module}"), name)
         return func(settings, args)
 
-    run.__doc__ = f"Run ``core_cmds.{name}``."
+    run.__doc__ = f"Run ``bot.commands.{module}.{name}``."
     return run
+
+
+def _core(name: str) -> Command:
+    """A subcommand of ``bot.commands.core_cmds``."""
+    return _lazy("core_cmds", name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("start", help="the bot with a token, else the terminal chat").set_defaults(
         func=_core("cmd_start")
     )
+    bench = sub.add_parser("bench", help="run the benchmarks of docs/benchmarks.md (Markdown on stdout)")
+    bench.add_argument("--parts", default="", help="comma-separated: retrieval, core (default: all)")
+    bench.set_defaults(func=_lazy("bench", "cmd_bench"))
     return parser
 
 

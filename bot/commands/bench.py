@@ -1,0 +1,36 @@
+"""``fraudbot bench``: every benchmark of docs/benchmarks.md, printed as Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+
+from bot.commands.common import load_encoder
+from bot.settings import Settings
+
+PARTS = ("retrieval", "core")
+EVAL_DIR = Path("tests/eval")
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the chosen benchmark parts on the configured knowledge and print Markdown."""
+    from bot.bench.core import run_core_bench
+    from bot.bench.retrieval import run_retrieval_bench
+    from bot.core.service import FraudCore
+
+    parts = args.parts.split(",") if args.parts else list(PARTS)
+    encoder = load_encoder(settings)
+    core = FraudCore.load(settings, encoder=encoder)
+    print(f"<!-- fraudbot bench --parts {','.join(parts)}: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()} -->\n")
+    if "retrieval" in parts:
+        print("## Retrieval (issue 2 / 3)\n")
+        print(run_retrieval_bench(settings.paths.knowledge_dir, settings.paths.index_dir,
+                                  EVAL_DIR / "questions", encoder, core.searcher))
+    if "core" in parts:
+        print("## Core: ask, check, routing (issue 4)\n")
+        print(run_core_bench(core, EVAL_DIR))
+    return 0
