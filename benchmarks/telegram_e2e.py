@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -217,31 +218,32 @@ async def main_async(args: argparse.Namespace) -> None:
 
     rss_start = rss_mb()
     base = Settings()
-    data_dir = Path(tempfile.mkdtemp(prefix="fraudbot-bench-"))
-    paths = PathSettings(
-        knowledge_dir=base.paths.knowledge_dir, index_dir=base.paths.index_dir, data_dir=data_dir
-    )
-    loaded = time.perf_counter()
-    core = await asyncio.to_thread(FraudCore.load, Settings(paths=paths))
-    load_s = time.perf_counter() - loaded
-    rss_core = rss_mb()
-
-    def fraudbot(api: FakeBotApi) -> Any:
-        telegram = TelegramSettings(
-            telegram_token=api.token, telegram_base_url=api.base_url, flood_limit=10_000
+    with tempfile.TemporaryDirectory(prefix="fraudbot-bench-") as data_dir:
+        paths = PathSettings(
+            knowledge_dir=base.paths.knowledge_dir, index_dir=base.paths.index_dir, data_dir=Path(data_dir)
         )
-        settings = Settings(paths=paths, region=base.region, retrieval=base.retrieval, telegram=telegram)
-        app = build_application(settings, core, rate_limit=args.rate_limit)
-        logging.getLogger("telegram").setLevel(logging.WARNING)  # build_application sets INFO
-        return app
+        loaded = time.perf_counter()
+        core = await asyncio.to_thread(FraudCore.load, Settings(paths=paths))
+        load_s = time.perf_counter() - loaded
+        rss_core = rss_mb()
 
-    core_alone = core_latencies(core, args.rounds)
-    for noisy in ("telegram", "bm25s", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    results = [
-        await run_one("echo", echo_application, args, {"echo": "hello there"}, checklist=False),
-        await run_one("fraudbot", fraudbot, args, KINDS, checklist=True),
-    ]
+        def fraudbot(api: FakeBotApi) -> Any:
+            telegram = TelegramSettings(
+                telegram_token=api.token, telegram_base_url=api.base_url, flood_limit=10_000
+            )
+            settings = Settings(paths=paths, region=base.region, retrieval=base.retrieval, telegram=telegram)
+            app = build_application(settings, core, rate_limit=args.rate_limit)
+            logging.getLogger("telegram").setLevel(logging.WARNING)  # build_application sets INFO
+            return app
+
+        for noisy in ("telegram", "bm25s", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        load_before = os.getloadavg()[0]
+        results = [
+            await run_one("echo", echo_application, args, {"echo": "hello there"}, checklist=False),
+            await run_one("fraudbot", fraudbot, args, KINDS, checklist=True),
+        ]
+        core_alone = core_latencies(core, args.rounds)
     report(results, args)
     print("\nthe core alone (direct calls, no Telegram), milliseconds:")
     for kind, values in core_alone.items():
@@ -252,6 +254,8 @@ async def main_async(args: argparse.Namespace) -> None:
         f"\nmemory: {rss_start:.0f} MiB at start, {rss_core:.0f} MiB with the core loaded ({load_s:.1f} s),"
     )
     print(f"        peak {peak:.0f} MiB (bot, core, model and fake server in one process)")
+    load_after = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before, {load_after:.1f} after")
 
 
 def main() -> None:

@@ -3,6 +3,8 @@ a worker thread behind a "typing" indicator, rendered, sent, and counted without
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Message, User
 
 from bot.telegram import render, texts
@@ -12,46 +14,50 @@ from bot.telegram.keyboards import after_result, start_menu
 MIN_TEXT_CHARS = 2
 
 
+async def _send_result(
+    message: Message,
+    context: Context,
+    kind: str,
+    message_hash: str,
+    advisory_ids: list[str],
+    counters: tuple[str, ...],
+    blocks: list[str],
+) -> None:
+    """Send a result with its buttons while its hash and cited advisories are stored (for votes)."""
+    store = services(context).store
+    key = reply_key(kind, message_hash)
+    remember = in_thread(store.remember_reply, key, kind, message_hash, advisory_ids, count_as=counters)
+    await asyncio.gather(remember, send_html(message, blocks, reply_markup=after_result(key)))
+
+
 async def check_text(message: Message, user: User | None, context: Context, text: str) -> None:
     """Check a suspicious message and reply with the risk, warning signs and next steps."""
-    svc = services(context)
     if len(text.strip()) < MIN_TEXT_CHARS:
         await message.reply_text(texts.TOO_SHORT)
         return
     async with typing(message):
         region = await user_region(context, user)
-        result = await in_thread(svc.ready_core().check, text, region=region)
-        key = reply_key("check", result.message_hash)
-        await in_thread(
-            svc.store.remember_reply,
-            key,
-            "check",
-            result.message_hash,
-            [citation.advisory_id for citation in result.advisories],
-            count_as=("check", f"check_{result.risk}"),
-        )
-    await send_html(message, render.check(result), reply_markup=after_result(key))
+        result = await in_thread(services(context).ready_core().check, text, region=region)
+    advisories = [citation.advisory_id for citation in result.advisories]
+    counters = ("check", f"check_{result.risk}")
+    await _send_result(
+        message, context, "check", result.message_hash, advisories, counters, render.check(result)
+    )
 
 
 async def answer_question(message: Message, user: User | None, context: Context, question: str) -> None:
     """Answer a question from the advisories, with citations, or say "I'm not sure"."""
-    svc = services(context)
     if len(question.strip()) < MIN_TEXT_CHARS:
         await message.reply_text(texts.TOO_SHORT)
         return
     async with typing(message):
         region = await user_region(context, user)
-        result = await in_thread(svc.ready_core().ask, question, region=region)
-        key = reply_key("answer", result.question_hash)
-        await in_thread(
-            svc.store.remember_reply,
-            key,
-            "answer",
-            result.question_hash,
-            [citation.advisory_id for citation in result.citations],
-            count_as=("answer",) if result.confident else ("answer", "abstention"),
-        )
-    await send_html(message, render.answer(result), reply_markup=after_result(key))
+        result = await in_thread(services(context).ready_core().ask, question, region=region)
+    advisories = [citation.advisory_id for citation in result.citations]
+    counters = ("answer",) if result.confident else ("answer", "abstention")
+    await _send_result(
+        message, context, "answer", result.question_hash, advisories, counters, render.answer(result)
+    )
 
 
 async def triage(message: Message, user: User | None, context: Context) -> None:
