@@ -1,7 +1,9 @@
-"""Fixtures for the Telegram tests (load with ``pytest_plugins = ["telegram_fixtures"]``)."""
+"""Fixtures for the Telegram tests (load with ``pytest_plugins = ["telegram_fixtures"]``); the real
+``core`` comes from conftest."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -11,20 +13,19 @@ from telegram_harness import OPERATOR, RunningBot, bot_settings
 
 from bot.core.service import FraudCore
 from bot.retrieval.embedder import SentenceTransformerEncoder
-from bot.settings import PathSettings, Settings
+from bot.settings import PathSettings, RegionSettings, Settings
 
 
-@pytest.fixture(scope="session")
-def telegram_core(
-    built_index: Path, encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
-) -> FraudCore:
-    """A real FraudCore over the session's fixture index and the real model."""
+@pytest.fixture
+def own_core(built_index: Path, encoder: SentenceTransformerEncoder, tmp_path: Path) -> FraudCore:
+    """A core over a private copy of the session index, for tests that reload (and so rewrite) it."""
+    shutil.copytree(built_index, tmp_path / "copy")
     paths = PathSettings(
-        knowledge_dir=built_index / "knowledge",
-        index_dir=built_index / "index",
-        data_dir=tmp_path_factory.mktemp("core-data"),
+        knowledge_dir=tmp_path / "copy" / "knowledge",
+        index_dir=tmp_path / "copy" / "index",
+        data_dir=tmp_path / "core-data",
     )
-    return FraudCore.load(Settings(paths=paths), encoder=encoder)
+    return FraudCore.load(Settings(paths=paths, region=RegionSettings(region="UK")), encoder=encoder)
 
 
 @pytest.fixture
@@ -37,9 +38,9 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def tg(api: FakeBotApi, telegram_core: FraudCore, tmp_path: Path) -> AsyncIterator[RunningBot]:
+async def tg(api: FakeBotApi, core: FraudCore, tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The real bot polling the fake server, with its own store; checks no call was rejected."""
-    bot = await RunningBot(api, telegram_core, bot_settings(api, telegram_core, tmp_path / "data")).start()
+    bot = await RunningBot(api, core, bot_settings(api, core, tmp_path / "data")).start()
     try:
         yield bot
     finally:

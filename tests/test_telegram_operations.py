@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from fake_bot_api import FakeBotApi
 from telegram_harness import ALICE, BOB, OPERATOR, RunningBot, bot_settings
 
+from bot.core.service import FraudCore
 from bot.telegram import texts
 
 pytest_plugins = ["telegram_fixtures"]
@@ -30,16 +32,22 @@ async def test_operators_see_stats_without_any_user_text(tg: RunningBot) -> None
     assert "Zebedee" not in text and "4921" not in text
 
 
-async def test_operators_can_reload(tg: RunningBot) -> None:
-    replies = await tg.say(OPERATOR, "/reload")
-    assert replies[0]["text"].startswith("🔄 Reloaded:")
-    [after] = await tg.say(ALICE, "/start")  # the bot keeps serving after a reload
-    assert "I help you spot scams" in after["text"]
+async def test_operators_can_reload(api: FakeBotApi, own_core: FraudCore, tmp_path: Path) -> None:
+    bot = await RunningBot(api, own_core, bot_settings(api, own_core, tmp_path / "data")).start()
+    try:
+        replies = await bot.say(OPERATOR, "/reload")
+        assert replies[0]["text"].startswith("🔄 Reloaded: 5 advisories")
+        [after] = await bot.say(ALICE, "/start")  # the bot keeps serving after a reload
+        assert "I help you spot scams" in after["text"]
+    finally:
+        await bot.stop()
 
 
-async def test_operator_commands_are_denied_by_default(api, telegram_core, tmp_path: Path) -> None:
-    settings = bot_settings(api, telegram_core, tmp_path / "data", operator_ids=[])
-    bot = await RunningBot(api, telegram_core, settings).start()
+async def test_operator_commands_are_denied_by_default(
+    api: FakeBotApi, core: FraudCore, tmp_path: Path
+) -> None:
+    settings = bot_settings(api, core, tmp_path / "data", operator_ids=[])
+    bot = await RunningBot(api, core, settings).start()
     try:
         [reply] = await bot.say(OPERATOR, "/stats")
         assert reply["text"] == texts.OPERATORS_ONLY

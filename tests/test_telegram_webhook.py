@@ -33,10 +33,10 @@ async def _webhook_bot(api: FakeBotApi, core: FraudCore, data_dir: Path) -> Runn
 
 async def test_webhook_mode_registers_a_secret_and_serves_updates(
     api: FakeBotApi,
-    telegram_core: FraudCore,
+    core: FraudCore,
     tmp_path: Path,
 ) -> None:
-    bot = await _webhook_bot(api, telegram_core, tmp_path / "data")
+    bot = await _webhook_bot(api, core, tmp_path / "data")
     try:
         [call] = api.calls_of("setWebhook")
         assert call.params["url"] == bot.settings.telegram.webhook_url
@@ -58,11 +58,11 @@ async def test_webhook_mode_registers_a_secret_and_serves_updates(
 
 async def test_two_processes_behind_one_webhook_share_the_checklist(
     api: FakeBotApi,
-    telegram_core: FraudCore,
+    core: FraudCore,
     tmp_path: Path,
 ) -> None:
-    first = await _webhook_bot(api, telegram_core, tmp_path / "data")
-    second = await _webhook_bot(api, telegram_core, tmp_path / "data")
+    first = await _webhook_bot(api, core, tmp_path / "data")
+    second = await _webhook_bot(api, core, tmp_path / "data")
     urls = [str(first.settings.telegram.webhook_url), str(second.settings.telegram.webhook_url)]
     api.webhook_targets = urls  # a load balancer: updates alternate between the processes
     first.peers.append(second)
