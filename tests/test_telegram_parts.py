@@ -134,3 +134,8 @@ def test_fraudbot_stats_reads_the_store_in_the_data_folder(tmp_path: Path) -> No
         ["1", "1"]
     ]
     assert "adv-a: 1 / 0" in text
+
+
+def test_fraudbot_stats_without_a_store_shows_zeros_and_creates_nothing(tmp_path: Path) -> None:
+    text = format_stats(read_stats_for(Settings(paths=PathSettings(data_dir=tmp_path / "none"))))
+    assert "No feedback yet." in text and not (tmp_path / "none").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.settings import Settings
-from bot.store import AdvisoryFeedback, Store
+from bot.store import DB_FILE, AdvisoryFeedback, Store
 
 RECENT_DAYS = 7
 ROWS: tuple[tuple[str, str], ...] = (
@@ -45,7 +45,10 @@ def read_stats(store: Store) -> Stats:
 
 
 def read_stats_for(settings: Settings) -> Stats:
-    """The statistics of the store in ``FRAUDBOT_DATA_DIR`` (what ``fraudbot stats`` shows)."""
+    """The statistics of the store in ``FRAUDBOT_DATA_DIR`` (what ``fraudbot stats`` shows); all zero,
+    and nothing created, when the bot has not run there yet."""
+    if not (settings.paths.data_dir / DB_FILE).is_file():
+        return Stats(totals={}, recent={}, feedback=[])
     return read_stats(Store.in_dir(settings.paths.data_dir))
 
 
