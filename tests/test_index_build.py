@@ -141,7 +141,7 @@ def test_broken_file_is_skipped_and_reported(
     assert report.advisories == 5
     manifest = store.read_manifest(tmp_path / "index")
     assert manifest is not None
-    assert manifest["skipped"] == [
+    assert [{k: v for k, v in e.items() if k != "sha256"} for e in manifest["skipped"]] == [
         {
             "file": "broken.md",
             "field": "category",
@@ -182,3 +182,44 @@ def test_open_index_refreshes_changed_knowledge(
     (knowledge_dir / "advisories" / "fx-parcel2.md").write_text(text)
     index, report = open_index(knowledge_dir, index_dir, encoder)
     assert report is not None and "fx-parcel2" in index.advisories
+
+
+def test_title_change_re_embeds_section_chunks(
+    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    counting = CountingEncoder(encoder)
+    build_index(knowledge_dir, tmp_path / "index", counting)
+    path = knowledge_dir / "advisories" / "fx-parcel.md"
+    path.write_text(
+        path.read_text().replace("title: Fake parcel delivery texts", "title: Bogus courier texts")
+    )
+    advisory = next(a for a in load_advisories(knowledge_dir).advisories if a.id == "fx-parcel")
+    sections = [c for c in chunk_advisory(advisory) if c.kind == "section"]
+    counting.encoded = 0
+    report = build_index(knowledge_dir, tmp_path / "index", counting)
+    assert report.embedded == counting.encoded == len(sections)  # examples are embedded without the title
+
+
+def test_fixed_skipped_file_is_picked_up_at_next_start(
+    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    path = knowledge_dir / "advisories" / "fx-ticket.md"
+    path.write_text(NEW_ADVISORY.replace("category: shopping", "category: shoping"))
+    index, _ = open_index(knowledge_dir, tmp_path / "index", encoder)
+    assert "fx-ticket" not in index.advisories
+    _, report = open_index(knowledge_dir, tmp_path / "index", encoder)
+    assert report is None  # still broken, unchanged: no rebuild
+    path.write_text(NEW_ADVISORY)
+    index, report = open_index(knowledge_dir, tmp_path / "index", encoder)
+    assert report is not None and "fx-ticket" in index.advisories
+
+
+def test_html_comments_are_not_indexed(knowledge_dir: Path) -> None:
+    text = NEW_ADVISORY.replace(
+        "## Red flags\n", "## Red flags\n<!-- Write one warning sign per bullet. -->\n"
+    ).replace("- Payment by bank transfer only", "- Payment by bank transfer only <!-- hint -->")
+    (knowledge_dir / "advisories" / "fx-ticket.md").write_text(text)
+    advisory = next(a for a in load_advisories(knowledge_dir).advisories if a.id == "fx-ticket")
+    chunks = chunk_advisory(advisory)
+    assert not any("<!--" in c.text or "Write one warning" in c.text for c in chunks)
+    assert any(c.text == "- Payment by bank transfer only" for c in chunks)

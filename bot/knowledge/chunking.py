@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -10,6 +11,7 @@ from markdown_it import MarkdownIt
 from bot.knowledge.model import Advisory, Chunk
 
 EXAMPLES_HEADING = "Example messages"
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _QUOTES = "\"'“”‘’«»"
 
 
@@ -25,6 +27,11 @@ def chunk_id(advisory_id: str, heading: str, text: str) -> str:
     """Stable id: a hash of where the chunk sits and what it says."""
     digest = hashlib.sha256(f"{advisory_id}\x1f{heading}\x1f{text}".encode()).hexdigest()
     return digest[:20]
+
+
+def strip_comments(text: str) -> str:
+    """Drop HTML comments (the writing hints of a scaffold): they are notes for operators, not advice."""
+    return _COMMENT_RE.sub("", text).strip()
 
 
 def _blocks(body: str) -> list[tuple[list[str], str, bool]]:
@@ -45,13 +52,15 @@ def _blocks(body: str) -> list[tuple[list[str], str, bool]]:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "list_item_open" and depth == 1 and token.map:
-            text = "\n".join(lines[token.map[0] : token.map[1]]).strip()
-            blocks.append((list(path), _strip_bullet(text), True))
+            text = strip_comments("\n".join(lines[token.map[0] : token.map[1]]))
+            if text:
+                blocks.append((list(path), _strip_bullet(text), True))
         elif (
             token.type in ("paragraph_open", "fence", "code_block", "html_block") and depth == 0 and token.map
         ):
-            text = "\n".join(lines[token.map[0] : token.map[1]]).strip()
-            blocks.append((list(path), text, False))
+            text = strip_comments("\n".join(lines[token.map[0] : token.map[1]]))
+            if text:
+                blocks.append((list(path), text, False))
     return blocks
 
 

@@ -105,6 +105,11 @@ class Chunk:
 
     def embedding_text(self, title: str) -> str:
         """The text that gets embedded: title and heading give a chunk its context."""
-        if self.kind == "example":
-            return self.text
-        return f"{title}. {self.heading}: {self.text}"
+        return embedding_text(title, self.heading, self.kind, self.text)
+
+
+def embedding_text(title: str, heading: str, kind: str, text: str) -> str:
+    """What the encoder sees for a chunk; an example message is embedded alone, as a victim would paste it."""
+    if kind == "example":
+        return text
+    return f"{title}. {heading}: {text}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 import uuid
@@ -15,8 +16,8 @@ import numpy as np
 from filelock import FileLock
 
 from bot.knowledge.chunking import ChunkingParams, chunk_advisory
-from bot.knowledge.loader import load_advisories, load_categories
-from bot.knowledge.model import Advisory, Chunk
+from bot.knowledge.loader import file_hash, load_advisories, load_categories
+from bot.knowledge.model import Advisory, Chunk, embedding_text
 from bot.knowledge.problems import Problem
 from bot.retrieval import store
 from bot.retrieval.dense import build_dense_index, save_dense_index
@@ -54,19 +55,28 @@ def sparse_text(chunk: Chunk, title: str) -> str:
     return f"{title}\n{chunk.heading}\n{chunk.text}"
 
 
+def text_key(text: str) -> str:
+    """Key under which a vector is reused: a hash of exactly the text that was embedded."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _previous_vectors(index_dir: Path, encoder: Encoder, params: ChunkingParams) -> dict[str, np.ndarray]:
-    """Vectors of the live build by chunk id, if it was made with this model and chunking."""
+    """Vectors of the live build by the hash of their embedded text, if made with this model and chunking."""
     manifest = store.read_manifest(index_dir)
     if not manifest_matches(manifest, encoder, params):
         return {}
     try:
         folder = store.live_build_dir(index_dir, manifest)
         records = store.read_chunks(folder)
+        titles = {a: m["title"] for a, m in store.read_json(folder / store.ADVISORIES_FILE).items()}
         vectors = store.load_vectors(folder)
-    except (OSError, ValueError, store.IndexNotFoundError, store.IndexMismatchError) as exc:
+    except (OSError, ValueError, KeyError, store.IndexNotFoundError, store.IndexMismatchError) as exc:
         logger.warning("previous index unreadable (%s); embedding everything", exc)
         return {}
-    return {record.id: vectors[row] for row, record in enumerate(records)}
+    return {
+        text_key(embedding_text(titles.get(r.advisory_id, ""), r.heading, r.kind, r.text)): vectors[row]
+        for row, r in enumerate(records)
+    }
 
 
 def manifest_matches(manifest: dict[str, Any] | None, encoder: Encoder, params: ChunkingParams) -> bool:
@@ -132,7 +142,8 @@ def _build_locked(
     chunks = [c for a in loaded.advisories for c in chunk_advisory(a, params)]
     previous = {} if full else _previous_vectors(index_dir, encoder, params)
     dense_texts = [c.embedding_text(advisories[c.advisory_id].meta.title) for c in chunks]
-    vectors, embedded = embed_missing(dense_texts, [previous.get(c.id) for c in chunks], encoder, progress)
+    known = [previous.get(text_key(t)) for t in dense_texts]
+    vectors, embedded = embed_missing(dense_texts, known, encoder, progress)
 
     build_name = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     folder = index_dir / store.BUILDS / build_name
@@ -172,6 +183,13 @@ def _build_locked(
     )
 
 
+def _hash_or_empty(path: Path) -> str:
+    try:
+        return file_hash(path.read_bytes())
+    except OSError:
+        return ""
+
+
 def _manifest(
     advisories: list[Advisory],
     chunks: list[Chunk],
@@ -198,7 +216,13 @@ def _manifest(
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": per_file,
         "skipped": [
-            {"file": p.path.name, "field": p.field, "message": p.message, "line": p.line}
+            {
+                "file": p.path.name,
+                "field": p.field,
+                "message": p.message,
+                "line": p.line,
+                "sha256": _hash_or_empty(p.path),
+            }
             for p in problems
             if p.severity == "error"
         ],

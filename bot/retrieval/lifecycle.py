@@ -34,7 +34,7 @@ class KnowledgeChanges:
 def knowledge_changes(knowledge_dir: Path, manifest: dict[str, Any] | None) -> KnowledgeChanges:
     """Compare advisory files on disk with the hashes recorded in the manifest (skipped files count too)."""
     indexed = {name: info["sha256"] for name, info in (manifest or {}).get("files", {}).items()}
-    skipped = {entry["file"] for entry in (manifest or {}).get("skipped", [])}
+    skipped = {entry["file"]: entry.get("sha256", "") for entry in (manifest or {}).get("skipped", [])}
     added, changed = [], []
     present = set()
     for path in sorted(knowledge_dir.glob(ADVISORY_GLOB)):
@@ -44,6 +44,8 @@ def knowledge_changes(knowledge_dir: Path, manifest: dict[str, Any] | None) -> K
                 changed.append(path.name)
         elif path.name not in skipped:
             added.append(path.name)
+        elif file_hash(path.read_bytes()) != skipped[path.name]:
+            changed.append(path.name)  # a skipped file was edited, perhaps fixed
     removed = sorted(set(indexed) - present)
     return KnowledgeChanges(added, changed, removed)
 
