@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("start", help="the bot with a token, else the terminal chat").set_defaults(
         func=_core("cmd_start")
     )
+    sub.add_parser("stats", help="usage counts from the store (no user text)").set_defaults(
+        func=_core("cmd_stats")
+    )
     bench = sub.add_parser("bench", help="run the benchmarks of docs/benchmarks.md (Markdown on stdout)")
     bench.add_argument("--parts", default="", help="comma-separated: retrieval, core (default: all)")
     bench.set_defaults(func=_lazy("bench", "cmd_bench"))

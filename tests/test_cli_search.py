@@ -83,3 +83,12 @@ def test_lint_exit_codes(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "bad.md: category: missing required field" in out
     assert "bad.md: issuer: missing required field" in out
+
+
+def test_stats_without_store_shows_zeros_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FRAUDBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "0" in out and not (tmp_path / "data").exists()

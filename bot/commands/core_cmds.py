@@ -111,3 +111,11 @@ def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
         )
         return cmd_chat(settings, args)
     return cmd_run(settings, args)
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Counts of checks, answers, abstentions, checklist completions and feedback; never user text."""
+    from bot.telegram.stats import format_stats, read_stats_for
+
+    print(format_stats(read_stats_for(settings)))
+    return 0
