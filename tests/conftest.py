@@ -16,10 +16,10 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 from bot.commands.common import encoder_for  # noqa: E402
+from bot.core.service import FraudCore  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
 from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
 from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
-from bot.core.service import FraudCore  # noqa: E402
 from bot.settings import DEFAULT_MODEL, PathSettings, RegionSettings, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
