@@ -15,9 +15,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 spec="."
 [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
-want="$(sha256sum pyproject.toml | cut -c1-16) $spec"
-stamp=.venv/.fraudbot-installed
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c "import bot, torch" 2>/dev/null; then
+want="$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.fraudbot-installed-${EXTRAS:-base}"
+installed=no
+# The dev install includes everything the plain one has.
+for f in "$stamp" .venv/.fraudbot-installed-dev; do
+  [ "$(cat "$f" 2>/dev/null)" = "$want" ] && installed=yes
+done
+if [ "$installed" = no ] || ! .venv/bin/python -c "import bot, torch" 2>/dev/null; then
   echo "installing fraudbot into .venv (first time takes a few minutes)" >&2
   # The CPU build of torch first, so that sentence-transformers does not pull a CUDA build.
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"

@@ -107,5 +107,7 @@ def test_examples_are_not_quoted_as_advice() -> None:
 
 def test_trim_to_sentences() -> None:
     assert trim_to_sentences("One. Two. Three.", 10) == "One. Two."
+    bullets = "- First point. Still first.\n- Second point.\n- Third point is long enough."
+    assert trim_to_sentences(bullets, 45) == "- First point. Still first.\n- Second point."
     assert trim_to_sentences("short", 100) == "short"
     assert len(trim_to_sentences("x" * 50 + " " + "y" * 50, 60)) <= 60

@@ -81,19 +81,26 @@ def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[Advi
 
 
 def trim_to_sentences(text: str, limit: int) -> str:
-    """Cut ``text`` at a sentence or bullet boundary to fit ``limit`` characters."""
+    """Cut ``text`` to ``limit`` characters at a line (bullet) boundary, else at a sentence boundary."""
     text = text.strip()
     if len(text) <= limit:
         return text
-    pieces = re.split(r"(?<=[.!?])\s+|\n", text)
     kept: list[str] = []
-    for piece in pieces:
-        if sum(len(p) + 1 for p in kept) + len(piece) > limit:
+    for line in text.splitlines():
+        if sum(len(k) + 1 for k in kept) + len(line) > limit:
             break
-        kept.append(piece)
+        kept.append(line)
     if kept:
-        return "\n".join(p for p in kept if p) if "\n" in text else " ".join(kept)
-    return text[: max(limit - 1, 0)].rsplit(" ", 1)[0] + "…"
+        return "\n".join(kept)
+    first = text.splitlines()[0]
+    sentences: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", first):
+        if sum(len(k) + 1 for k in sentences) + len(sentence) > limit:
+            break
+        sentences.append(sentence)
+    if sentences:
+        return " ".join(sentences)
+    return first[: max(limit - 1, 0)].rsplit(" ", 1)[0] + "…"
 
 
 def plain_markdown(text: str) -> str:
