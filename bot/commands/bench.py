@@ -11,13 +11,14 @@ from pathlib import Path
 from bot.commands.common import load_encoder
 from bot.settings import Settings
 
-PARTS = ("retrieval", "core")
+PARTS = ("retrieval", "core", "operators")
 EVAL_DIR = Path("tests/eval")
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     """Run the chosen benchmark parts on the configured knowledge and print Markdown."""
     from bot.bench.core import run_core_bench
+    from bot.bench.operators import run_operators_bench
     from bot.bench.retrieval import run_retrieval_bench
     from bot.core.service import FraudCore
 
@@ -33,4 +34,7 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     if "core" in parts:
         print("## Core: ask, check, routing (issue 4)\n")
         print(run_core_bench(core, EVAL_DIR))
+    if "operators" in parts:
+        print("## Operators: hot reload and incremental builds (issue 6)\n")
+        print(run_operators_bench(settings.paths.knowledge_dir, encoder))
     return 0
