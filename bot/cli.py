@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=_core("cmd_stats")
     )
     bench = sub.add_parser("bench", help="run the benchmarks of docs/benchmarks.md (Markdown on stdout)")
-    bench.add_argument("--parts", default="", help="comma-separated: retrieval, core, operators (default: all)")
+    bench.add_argument("--parts", default="", help="comma-separated: retrieval, core, operators (all)")
     bench.set_defaults(func=_lazy("bench", "cmd_bench"))
     return parser
 
