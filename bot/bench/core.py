@@ -65,7 +65,7 @@ def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     return [
         f"With `FRAUDBOT_ANSWER_MIN_SCORE={core.min_answer_score}`: answers {answered(in_scope):.3f} of "
         f"{len(in_scope)} labelled questions and {answered(out_scope):.3f} of {len(out_scope)} questions "
-        "no advisory answers (lower is better; the rest get \"I'm not sure\" with the checklist and hotline)."
+        'no advisory answers (lower is better; the rest get "I\'m not sure" with the checklist and hotline).'
     ]
 
 
@@ -73,8 +73,10 @@ def routing_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     """Router accuracy on the labelled routing lines."""
     items = yaml.safe_load((eval_dir / "routing.yaml").read_text(encoding="utf-8"))
     correct = [core.route(i["text"], forwarded=bool(i.get("forwarded"))) == i["intent"] for i in items]
-    return [f"Router accuracy on `routing.yaml`: {statistics.mean(correct):.3f} of {len(items)} lines "
-            "(tuned on this set; fresh batches measured 0.77 and 0.82 before tuning)."]
+    return [
+        f"Router accuracy on `routing.yaml`: {statistics.mean(correct):.3f} of {len(items)} lines "
+        "(tuned on this set; fresh batches measured 0.77 and 0.82 before tuning)."
+    ]
 
 
 def run_core_bench(core: FraudCore, eval_dir: Path) -> str:
@@ -89,4 +91,3 @@ def run_core_bench(core: FraudCore, eval_dir: Path) -> str:
     for title, rows in sections:
         lines += [f"### {title}", "", *rows(), ""]
     return "\n".join(lines)
-

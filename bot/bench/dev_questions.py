@@ -29,13 +29,12 @@ def load_dev_questions(folder: Path) -> list[DevQuestion]:
     return questions
 
 
-def advisory_ranking(hits: Sequence[SearchHit]) -> list[str]:
-    """Advisory ids in order of their first hit."""
-    seen: list[str] = []
+def advisory_ranking(hits: Sequence[SearchHit], top: int = 1) -> list[str]:
+    """Advisory ids by the sum of their ``top`` best chunk scores (``top=1``: order of first hit)."""
+    scores: dict[str, list[float]] = {}
     for hit in hits:
-        if hit.advisory_id not in seen:
-            seen.append(hit.advisory_id)
-    return seen
+        scores.setdefault(hit.advisory_id, []).append(hit.score)
+    return sorted(scores, key=lambda a: -sum(sorted(scores[a], reverse=True)[:top]))
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,13 @@ class Quality:
 
 
 def measure_quality(
-    questions: Sequence[DevQuestion], search: Callable[[list[str]], list[list[SearchHit]]]
+    questions: Sequence[DevQuestion], search: Callable[[list[str]], list[list[SearchHit]]], top: int = 1
 ) -> Quality:
     """Advisory-level quality: a question counts when any of its labelled advisories is ranked."""
     results = search([q.question for q in questions])
     r1 = r3 = rr = 0.0
     for question, hits in zip(questions, results, strict=True):
-        ranking = advisory_ranking(hits)
+        ranking = advisory_ranking(hits, top)
         ranks = [ranking.index(a) + 1 for a in question.advisory_ids if a in ranking]
         best = min(ranks) if ranks else None
         r1 += best == 1

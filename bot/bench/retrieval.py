@@ -15,6 +15,7 @@ import numpy as np
 
 from bot.bench.dev_questions import load_dev_questions, measure_quality
 from bot.bench.timing import rss_mib, summary, time_calls
+from bot.core.answers import AGGREGATE_TOP
 from bot.knowledge.loader import load_advisories
 from bot.retrieval.build import build_index
 from bot.retrieval.dense import build_dense_index, dense_search
@@ -40,6 +41,12 @@ def quality_table(searcher: Searcher, eval_dir: Path) -> list[str]:
     for mode in MODES:
         quality = measure_quality(questions, functools.partial(searcher.search_many, k=20, mode=mode))
         rows.append(f"| {mode} | {quality.recall_at_1:.3f} | {quality.recall_at_3:.3f} | {quality.mrr:.3f} |")
+    search_50 = functools.partial(searcher.search_many, k=50, mode="hybrid")
+    quality = measure_quality(questions, search_50, top=AGGREGATE_TOP)
+    rows.append(
+        f"| hybrid, advisories by their {AGGREGATE_TOP} best chunks (what `ask` uses) "
+        f"| {quality.recall_at_1:.3f} | {quality.recall_at_3:.3f} | {quality.mrr:.3f} |"
+    )
     rows.append(f"\n{len(questions)} questions from `{eval_dir}`.")
     return rows
 

@@ -25,7 +25,7 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-ANSWER_HITS = 20
+ANSWER_HITS = 50
 TRIAGE_QUERY = "I already paid a scammer: how do I get my money back, report it and avoid recovery scams"
 
 
@@ -145,7 +145,7 @@ class FraudCore:
         self, query: str, region: str | None, *, category: str | None = None, k: int = 3
     ) -> list[Citation]:
         """Up to ``k`` advisories for ``query``, local ones first when close, one citation each."""
-        hits = self._searcher.search(query, 30)
+        hits = self._searcher.search(query, ANSWER_HITS)
         if category:
             hits = [h for h in hits if h.category == category] + [h for h in hits if h.category != category]
         matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
