@@ -1,4 +1,4 @@
-"""The scam check end to end: risk, words, next steps, long and hostile input, real search, the dev set."""
+"""The scam check end to end: risk, words, next steps, long and hostile input, real search, the eval sets."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level, text_windows
@@ -14,12 +16,15 @@ from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.red_flags import RedFlagSet, Thresholds, load_red_flags_from
 from bot.core.results import CheckResult, Hotline, RegionHotlines
 from bot.knowledge.loader import load_categories
+from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
 from bot.retrieval.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
-MESSAGES = ROOT / "tests" / "eval" / "messages.yaml"
+EVAL_DIR = ROOT / "tests" / "eval"
+MESSAGES = EVAL_DIR / "messages.yaml"
+FRESH = sorted(EVAL_DIR.glob("messages_fresh*.yaml"))
 UK = RegionHotlines(
     "UK",
     "United Kingdom",
@@ -43,6 +48,22 @@ def flags() -> RedFlagSet:
 def indicators() -> IndicatorData:
     """The real link rules, brands and blocklists."""
     return load_indicator_data(KNOWLEDGE)
+
+
+class RecordingSearcher:
+    """The real searcher, noting every window it is asked to search."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.queries: list[str] = []
+
+    @property
+    def encoder(self) -> Encoder:
+        return self.searcher.encoder
+
+    def search_vector(self, query: str, vector: npt.NDArray[np.float32], k: int) -> list[SearchHit]:
+        self.queries.append(query)
+        return self.searcher.search_vector(query, vector, k)
 
 
 def check(text: str, flags: RedFlagSet, indicators: IndicatorData, **kwargs: object) -> CheckResult:
@@ -143,28 +164,24 @@ def test_windows_cover_the_whole_text_with_overlap() -> None:
     assert text_windows("   ") == []
 
 
-def test_advisory_similarity_only_lifts_low_to_medium_when_strong() -> None:
+def test_similarity_counts_towards_medium_never_towards_high() -> None:
     thresholds = Thresholds(medium=2, high=6)
-    assert risk_level(0, thresholds, 0.99) == "medium"  # near-copy of a known scam example
-    assert risk_level(1, thresholds, 0.76) == "medium"  # a weak hint plus a strong match
-    assert risk_level(1, thresholds, 0.50) == "low"
-    assert risk_level(0, thresholds, 0.80) == "low"
-    assert risk_level(5, thresholds, 0.99) == "medium"  # never raised to high by similarity
-    assert risk_level(6, thresholds, 0.0) == "high"
+    assert risk_level(0, thresholds, 2) == "medium"  # reads like a known scam, nothing else
+    assert risk_level(1, thresholds, 1) == "medium"  # a weak hint plus a weak resemblance
+    assert risk_level(0, thresholds, 1) == "low"  # a weak resemblance alone
+    assert risk_level(1, thresholds, 0) == "low"
+    assert risk_level(5, thresholds, 2) == "medium"  # never raised to high by similarity
+    assert risk_level(6, thresholds, 0) == "high"
 
 
 def test_long_messages_are_searched_in_full_with_the_real_searcher(
     searcher: Searcher, flags: RedFlagSet, indicators: IndicatorData
 ) -> None:
-    queries: list[str] = []
-
-    def recording_search(texts: list[str], k: int) -> list[list[SearchHit]]:
-        queries.extend(texts)
-        return searcher.search_many(texts, k)
-
+    recording = RecordingSearcher(searcher)
     tail = "WARNING! Your PC is infected with viruses. Call Microsoft Support, do not shut down the computer."
     text = ("We went to the seaside and had fish and chips on the pier with the grandchildren. " * 45) + tail
-    result = check(text, flags, indicators, search=recording_search)
+    result = check(text, flags, indicators, searcher=recording)
+    queries = recording.queries
     assert len(queries) > 1 and queries[-1].endswith("shut down the computer.")
     assert result.advisories and result.advisories[0].advisory_id == "fx-techsupport"
     assert result.risk != "low"
@@ -174,7 +191,7 @@ def test_the_best_matching_advisories_are_cited(
     searcher: Searcher, flags: RedFlagSet, indicators: IndicatorData
 ) -> None:
     text = "Royal Mail: your parcel is on hold, unpaid shipping fee of £2.10. Pay at rm-parcel-fee.top today"
-    result = check(text, flags, indicators, search=searcher.search_many)
+    result = check(text, flags, indicators, searcher=searcher)
     assert result.advisories[0].advisory_id == "fx-parcel"
     assert result.advisories[0].source_url.startswith("http")
     assert len(result.advisories) <= 3

@@ -7,32 +7,40 @@ Scoring
   (a blocklisted domain, number or wallet weighs 6: high on its own).
 * The total is compared with ``thresholds`` in ``red_flags.yaml``: at least ``high`` → high, at least
   ``medium`` → medium, otherwise low.
-* Advisory similarity can only raise low to medium, never higher, and only when it is strong: the
-  best-matching advisory *example message* has a dense cosine of at least ``strong_match`` and at least
-  one weak sign was found, or a cosine of at least :data:`VERY_STRONG_EXAMPLE_MATCH` on its own.
-  The verdict therefore rests on the named flags and links, not on retrieval quirks.
+* Similarity to known scams (:mod:`bot.core.similarity`) adds the ``resembles-known-scam`` signal when
+  the message is clearly closer to the advisories' example scam messages than to the legitimate examples
+  of ``legitimate_examples.yaml``: weight ``thresholds.similarity.weight`` (2: medium on its own), or
+  ``hint_weight`` (1: medium only together with another hint) when it is only somewhat closer. This
+  weight counts towards medium only, never towards high: high rests on the named flags and links.
+* Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
-The whole message is checked: patterns run over all of it, and retrieval searches it in overlapping
-windows of :data:`WINDOW_WORDS` words (the embedding model reads only ~256 tokens at a time), keeping
-each advisory's best score. Only a hash of the text is kept.
+The whole message is checked: patterns run over all of it, and it is encoded once in overlapping windows
+of :data:`WINDOW_WORDS` words (the embedding model reads only ~256 tokens at a time); the same window
+vectors serve the advisory search (each advisory keeps its best score) and the similarity check (the
+most scam-like window counts). Only a hash of the text is kept.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.core.answers import AdvisoryMatch, citation_of, group_by_advisory, prefer_region, text_hash
 from bot.core.check_text import next_steps, summary_text
+from bot.core.exemplars import ExemplarSet
 from bot.core.indicator_data import IndicatorData
 from bot.core.indicators import IndicatorReport, analyse_indicators
 from bot.core.links import defang_text
-from bot.core.red_flags import MAX_EVIDENCE, RedFlagSet, Thresholds, find_signals
+from bot.core.red_flags import MAX_EVIDENCE, RedFlagSet, Thresholds, find_signals, tidy_evidence
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
+from bot.core.similarity import DEFAULT_RULE, Resemblance, SimilarityRule, resemblance, resemblance_weight
+from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
-
-SearchMany = Callable[[list[str], int], list[list[SearchHit]]]
 
 MAX_CHECK_CHARS = 16_384  # four full Telegram messages; longer input is checked up to here, and says so
 WINDOW_WORDS = 150
@@ -43,17 +51,28 @@ HITS_PER_WINDOW = 8
 MAX_ADVISORIES = 3
 MIN_CITATION_DENSE = 0.30  # an advisory less similar than this to every window is not cited
 LOW_RISK_CITATION_DENSE = 0.55  # on a low result only clearly related advisories are shown
-# Calibrated on the dev set with the bundled model: no legitimate message's best example match reached 0.75.
-STRONG_EXAMPLE_MATCH = 0.75
-VERY_STRONG_EXAMPLE_MATCH = 0.85
+HINT_LABEL = "{label} (a weak resemblance)"
+
+
+class WindowSearcher(Protocol):
+    """What the check needs from retrieval (:class:`~bot.retrieval.search.Searcher` fits)."""
+
+    @property
+    def encoder(self) -> Encoder:
+        """The model that encodes the windows."""
+        ...
+
+    def search_vector(self, query: str, vector: npt.NDArray[np.float32], k: int) -> list[SearchHit]:
+        """The ``k`` best chunks for a query already encoded."""
+        ...
 
 
 @dataclass(frozen=True)
 class AdvisoryEvidence:
-    """What retrieval says about a message: advisories best first, and the closest example message."""
+    """What retrieval says about a message: advisories best first, and how it compares with both sides."""
 
     matches: list[AdvisoryMatch]
-    best_example_dense: float
+    resemblance: Resemblance | None = None
 
 
 def check_message(
@@ -61,23 +80,29 @@ def check_message(
     *,
     flags: RedFlagSet,
     indicators: IndicatorData,
-    search: SearchMany | None = None,
+    searcher: WindowSearcher | None = None,
+    exemplars: ExemplarSet | None = None,
     hotlines: RegionHotlines | None = None,
     region: str | None = None,
-    strong_match: float = STRONG_EXAMPLE_MATCH,
 ) -> CheckResult:
     """Check a suspicious message and return risk, signals, matching advisories and next steps.
 
-    ``search`` runs several queries at once and returns hits per query (``Searcher.search_many``);
-    without it no advisories are cited and the risk rests on flags and links alone. ``region`` (UK, US
-    ...) prefers local advisories and reads phone numbers written without a country code.
+    ``searcher`` finds the advisories to cite; with ``exemplars`` too, the message is also compared with
+    known scam and legitimate messages. Without a searcher no advisories are cited and the risk rests on
+    flags and links alone. ``region`` (UK, US ...) prefers local advisories and reads phone numbers
+    written without a country code.
     """
     checked = text[:MAX_CHECK_CHARS]
     signals = find_signals(checked, flags)
     report = analyse_indicators(checked, indicators, region=region)
     signals = _safe_evidence(signals) + indicator_signals(report, flags)
-    evidence = match_advisories(checked, search) if search is not None else AdvisoryEvidence([], 0.0)
-    risk = risk_level(total_weight(signals), flags.thresholds, evidence.best_example_dense, strong_match)
+    rule = flags.thresholds.similarity
+    evidence = (
+        match_advisories(checked, searcher, exemplars, rule) if searcher is not None else AdvisoryEvidence([])
+    )
+    similar = similarity_signal(evidence.resemblance, exemplars, flags)
+    risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
+    signals += [similar] if similar else []
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -98,20 +123,28 @@ def total_weight(signals: Sequence[Signal]) -> int:
     return sum({s.name: s.weight for s in signals}.values())
 
 
-def risk_level(
-    score: int,
-    thresholds: Thresholds,
-    best_example_dense: float = 0.0,
-    strong_match: float = STRONG_EXAMPLE_MATCH,
-) -> Risk:
-    """The risk for a total weight; a strong example-message match may lift low (never more) to medium."""
+def risk_level(score: int, thresholds: Thresholds, similarity_weight: int = 0) -> Risk:
+    """The risk for the named signs' total weight; similarity counts towards medium, never towards high."""
     if score >= thresholds.high:
         return "high"
-    if score >= thresholds.medium:
-        return "medium"
-    if (score >= 1 and best_example_dense >= strong_match) or best_example_dense >= VERY_STRONG_EXAMPLE_MATCH:
+    if score + similarity_weight >= thresholds.medium:
         return "medium"
     return "low"
+
+
+def similarity_signal(
+    found: Resemblance | None, exemplars: ExemplarSet | None, flags: RedFlagSet
+) -> Signal | None:
+    """The ``resembles-known-scam`` signal with its weight, naming the closest advisory example; or None."""
+    weight = resemblance_weight(found, flags.thresholds.similarity)
+    if found is None or exemplars is None or weight == 0:
+        return None
+    flag = flags.similarity_flag
+    example = exemplars.scam[found.nearest_scam]
+    quote = defang_text(tidy_evidence(example.text))
+    explanation = f"{flag.explanation} Closest example, from the advisory “{example.title}”: “{quote}”"
+    label = flag.label if weight >= flag.weight else HINT_LABEL.format(label=flag.label)
+    return Signal(flag.name, label, (), explanation, weight)
 
 
 def indicator_signals(report: IndicatorReport, flags: RedFlagSet) -> list[Signal]:
@@ -153,14 +186,31 @@ def text_windows(
     return [" ".join(tokens[s : s + words]) for s in dict.fromkeys(starts)]
 
 
-def match_advisories(text: str, search: SearchMany, per_window: int = HITS_PER_WINDOW) -> AdvisoryEvidence:
-    """Search every window of ``text`` and merge the hits: each advisory keeps its best score."""
-    windows = text_windows(text)
+def match_advisories(
+    text: str,
+    searcher: WindowSearcher,
+    exemplars: ExemplarSet | None = None,
+    rule: SimilarityRule = DEFAULT_RULE,
+    per_window: int = HITS_PER_WINDOW,
+) -> AdvisoryEvidence:
+    """Encode every window of ``text`` once; search with each (advisories keep their best score) and
+    compare the same vectors with both sides of ``exemplars``."""
+    # The tokenizer rejects lone surrogates, which hostile chat input can carry.
+    windows = text_windows(text.encode("utf-8", "replace").decode("utf-8"))
     if not windows:
-        return AdvisoryEvidence([], 0.0)
-    hits = [hit for window_hits in search(windows, per_window) for hit in window_hits]
-    best_example = max((h.dense_score for h in hits if h.kind == "example"), default=0.0)
-    return AdvisoryEvidence(group_by_advisory(hits), best_example)
+        return AdvisoryEvidence([])
+    vectors = searcher.encoder.encode(windows)
+    hits = [
+        hit
+        for window, vector in zip(windows, vectors, strict=True)
+        for hit in searcher.search_vector(window, vector, per_window)
+    ]
+    found = (
+        resemblance(vectors, exemplars.scam_vectors, exemplars.legit_vectors, rule)
+        if exemplars is not None
+        else None
+    )
+    return AdvisoryEvidence(group_by_advisory(hits), found)
 
 
 def cite_advisories(

@@ -1,8 +1,13 @@
-"""Measure the scam check on the dev set ``tests/eval/messages.yaml``.
+"""Measure the scam check on labelled message files: the dev set ``tests/eval/messages.yaml`` or fresh ones.
 
 Detection rate: share of scam messages rated high or medium. False-positive rate: share of legitimate
 messages rated high or medium. Targets: detection ≥ 0.92, false positives ≤ 0.03. Only message ids are
 printed, never their text.
+
+``python -m bot.core.eval_messages --search --messages tests/eval/messages*.yaml`` checks with everything
+the bot uses: red flags, links, advisory search and the similarity check with the real model (the index
+of ``--knowledge`` is built into ``--index`` first when missing or stale). Without ``--search`` only red
+flags and links count.
 """
 
 from __future__ import annotations
@@ -13,16 +18,21 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from bot.core.checks import SearchMany, check_message
+from bot.core.checks import WindowSearcher, check_message
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
+from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
+from bot.settings import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from bot.retrieval.search import Searcher
 
 DEFAULT_MESSAGES = Path("tests/eval/messages.yaml")
 DETECTION_TARGET = 0.92
@@ -112,17 +122,23 @@ def evaluate(
     *,
     flags: RedFlagSet,
     indicators: IndicatorData,
-    search: SearchMany | None = None,
+    searcher: WindowSearcher | None = None,
+    exemplars: ExemplarSet | None = None,
     region: str | None = "UK",
 ) -> EvalReport:
-    """Check every message and count detections and false positives."""
+    """Check every message (as :func:`check_message` would) and count detections and false positives."""
     counts: dict[str, Counter[str]] = {"scam": Counter(), "legit": Counter()}
     missed: list[str] = []
     false_alarms: list[str] = []
     missed_by_category: Counter[str] = Counter()
     for message in messages:
         risk = check_message(
-            message.text, flags=flags, indicators=indicators, search=search, region=region
+            message.text,
+            flags=flags,
+            indicators=indicators,
+            searcher=searcher,
+            exemplars=exemplars,
+            region=region,
         ).risk
         counts[message.label][risk] += 1
         flagged = risk != "low"
@@ -145,11 +161,16 @@ def evaluate(
     )
 
 
-def format_report(report: EvalReport, *, with_search: bool) -> str:
+def format_report(report: EvalReport, *, with_search: bool, name: str = "") -> str:
     """The report as printable lines."""
-    mode = "red flags + links + advisory search" if with_search else "red flags + links only (no search)"
+    mode = (
+        "red flags + links + advisory search + similarity"
+        if with_search
+        else "red flags + links only (no search)"
+    )
     lines = [
-        f"Scam check on {report.scams} scams and {report.legit} legitimate messages ({mode})",
+        f"{name + ': ' if name else ''}"
+        f"scam check on {report.scams} scams and {report.legit} legitimate messages ({mode})",
         f"  detection rate      {report.detection_rate:.3f}  (target >= {DETECTION_TARGET:.2f})  "
         f"{report.detected}/{report.scams}",
         f"  false-positive rate {report.false_positive_rate:.3f}  (target <= {FALSE_POSITIVE_TARGET:.2f})  "
@@ -162,33 +183,72 @@ def format_report(report: EvalReport, *, with_search: bool) -> str:
         )
     if report.missed_ids:
         lines.append("  missed scams: " + ", ".join(report.missed_ids))
+        by_category = sorted(report.missed_by_category.items(), key=lambda item: (-item[1], item[0]))
+        lines.append("  missed by category: " + ", ".join(f"{c} {n}" for c, n in by_category))
     if report.false_positive_ids:
         lines.append("  false alarms: " + ", ".join(report.false_positive_ids))
     lines.append("  targets met" if report.meets_targets else "  TARGETS NOT MET")
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None, *, search: SearchMany | None = None) -> int:
-    """Run the evaluation and print the report; exit 0 when both targets are met, 1 when not, 2 on bad files.
+def load_searcher(knowledge: Path, index_dir: Path, model: str = DEFAULT_MODEL) -> Searcher:
+    """The real searcher over ``knowledge``, building its index into ``index_dir`` when missing or stale."""
+    from bot.retrieval.embedder import SentenceTransformerEncoder
+    from bot.retrieval.lifecycle import open_index
+    from bot.retrieval.search import Searcher
 
-    ``search`` (``Searcher.search_many``) adds advisory matching; without it only flags and links count.
+    encoder = SentenceTransformerEncoder(model)
+    index, _ = open_index(knowledge, index_dir, encoder)
+    return Searcher(index, encoder)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    searcher: Searcher | None = None,
+    exemplars: ExemplarSet | None = None,
+) -> int:
+    """Report on each messages file; exit 0 when all meet both targets, 1 when not, 2 on bad files.
+
+    With ``--search`` (or a ``searcher`` given, e.g. by a test) advisory search and the similarity check
+    count too; ``exemplars`` are then built from the searcher's index and the legitimate examples when
+    not given.
     """
-    parser = argparse.ArgumentParser(prog="fraudbot eval messages", description=__doc__)
-    parser.add_argument("--messages", type=Path, default=DEFAULT_MESSAGES, help="the dev set YAML file")
+    parser = argparse.ArgumentParser(prog="python -m bot.core.eval_messages", description=__doc__)
+    parser.add_argument(
+        "--messages", type=Path, nargs="+", default=[DEFAULT_MESSAGES], help="labelled messages YAML files"
+    )
     parser.add_argument("--knowledge", type=Path, default=Path("knowledge"), help="the knowledge folder")
     parser.add_argument("--region", default="UK", help="region for reading phone numbers (default UK)")
+    parser.add_argument("--search", action="store_true", help="use the real model, index and similarity")
+    parser.add_argument("--index", type=Path, default=Path("index"), help="index folder for --search")
     args = parser.parse_args(argv)
     try:
         categories = load_categories(args.knowledge)
         flags = load_red_flags_from(args.knowledge, categories)
         indicators = load_indicator_data(args.knowledge)
-        messages = load_messages(args.messages, categories)
+        files = [(path, load_messages(path, categories)) for path in args.messages]
+        legit = load_legitimate_examples_from(args.knowledge) if searcher or args.search else ()
     except KnowledgeFileError as exc:
         print(f"cannot evaluate:\n{exc}", file=sys.stderr)
         return 2
-    report = evaluate(messages, flags=flags, indicators=indicators, search=search, region=args.region)
-    print(format_report(report, with_search=search is not None))
-    return 0 if report.meets_targets else 1
+    if searcher is None and args.search:
+        searcher = load_searcher(args.knowledge, args.index)
+    if searcher is not None and exemplars is None:
+        exemplars = build_exemplars(searcher.index, legit, searcher.encoder)
+    met = True
+    for path, messages in files:
+        report = evaluate(
+            messages,
+            flags=flags,
+            indicators=indicators,
+            searcher=searcher,
+            exemplars=exemplars,
+            region=args.region,
+        )
+        print(format_report(report, with_search=searcher is not None, name=path.name))
+        met = met and report.meets_targets
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.core.checklist import Checklist, load_checklists
+from bot.core.exemplars import LEGITIMATE_EXAMPLES_FILE, LegitimateExample, load_legitimate_examples_from
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
@@ -39,6 +40,7 @@ class KnowledgeData:
     triage: TriageTemplate
     intents: IntentRules
     problems: list[Problem] = field(default_factory=list)
+    legitimate_examples: tuple[LegitimateExample, ...] = ()  # the similarity check's legitimate side
 
 
 def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], what: str) -> T:
@@ -106,4 +108,10 @@ def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = No
             INTENTS_FILE,
         ),
         problems=problems,
+        legitimate_examples=_load(
+            lambda: load_legitimate_examples_from(knowledge_dir),
+            (previous.legitimate_examples if previous else None),
+            problems,
+            LEGITIMATE_EXAMPLES_FILE,
+        ),
     )

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from bot.core.datafile import Slug, StrictSchema, Text, YamlDocument, read_yaml, validate
+from bot.core.flag_model import DEFAULT_SIMILARITY_FLAG, RedFlag, RedFlagSet, Thresholds
 from bot.core.indicators import FINDING_KINDS
 from bot.core.results import Signal
+from bot.core.similarity import DEFAULT_RULE, SimilarityRule
+from bot.core.text_tidy import normalize_text
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
 RED_FLAGS_FILE = "red_flags.yaml"
@@ -28,36 +30,6 @@ MAX_EVIDENCE = 3  # distinct evidence fragments kept per signal
 MAX_EVIDENCE_CHARS = 80
 MAX_MATCHES_PER_PATTERN = 20  # bounds the work on hostile, endlessly repeated input
 
-_INVISIBLE = dict.fromkeys(
-    map(
-        ord,
-        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
-        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff",
-    ),
-    None,
-)
-_PUNCTUATION = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201b": "'",
-        "\u02bc": "'",
-        "\u00b4": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\r": "\n",
-        "\u2028": "\n",
-        "\u2029": "\n",
-        "\u0085": "\n",
-    }
-)
-_SPACES = re.compile(r"[^\S\n]+")
-_LINE_BREAKS = re.compile(r" ?\n[\s]*")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 
 
@@ -72,9 +44,33 @@ class _FlagSchema(StrictSchema):
     advice: Text | None = None
 
 
+class _SimilaritySchema(StrictSchema):
+    neighbours: Annotated[int, Field(ge=1, le=50)]
+    floor: Annotated[float, Field(ge=-1.0, le=1.0)]
+    margin: Annotated[float, Field(gt=0.0, le=2.0)]
+    weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)]
+    hint_margin: Annotated[float, Field(gt=0.0, le=2.0)]
+    hint_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
+
+    @model_validator(mode="after")
+    def _hint_below_full(self) -> _SimilaritySchema:
+        if self.hint_margin > self.margin or self.hint_weight > self.weight:
+            raise ValueError("hint_margin and hint_weight cannot exceed margin and weight")
+        return self
+
+
+class _SimilarityFlagSchema(StrictSchema):
+    name: Slug
+    label: Text
+    explanation: Text
+    categories: Annotated[list[Slug], Field(min_length=1)]
+    advice: Text | None = None
+
+
 class _ThresholdsSchema(StrictSchema):
     medium: Annotated[int, Field(ge=1)]
     high: Annotated[int, Field(ge=1)]
+    similarity: _SimilaritySchema | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> _ThresholdsSchema:
@@ -87,50 +83,7 @@ class _RedFlagsSchema(StrictSchema):
     thresholds: _ThresholdsSchema
     flags: Annotated[list[_FlagSchema], Field(min_length=1)]
     indicator_flags: list[_FlagSchema] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    """One named warning sign with its compiled patterns."""
-
-    name: str
-    label: str
-    explanation: str
-    categories: tuple[str, ...]
-    weight: int
-    patterns: tuple[re.Pattern[str], ...] = ()
-    unless: tuple[re.Pattern[str], ...] = ()
-    advice: str | None = None
-
-    def signal(self, evidence: tuple[str, ...]) -> Signal:
-        """This flag as a found signal with the words (or links, numbers) that triggered it."""
-        return Signal(self.name, self.label, evidence, self.explanation, self.weight)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Total weights from which a message is medium or high risk."""
-
-    medium: int
-    high: int
-
-
-@dataclass(frozen=True)
-class RedFlagSet:
-    """Everything loaded from ``red_flags.yaml``."""
-
-    flags: tuple[RedFlag, ...]  # found by their text patterns
-    indicator_flags: Mapping[str, RedFlag]  # found by the link and number checks, by finding kind
-    thresholds: Thresholds
-    path: Path
-
-    def names(self) -> frozenset[str]:
-        """Every flag name, text and indicator flags alike (checklists refer to these)."""
-        return frozenset(f.name for f in self.flags) | frozenset(self.indicator_flags)
-
-    def get(self, name: str) -> RedFlag | None:
-        """The flag called ``name``, if any."""
-        return self.indicator_flags.get(name) or next((f for f in self.flags if f.name == name), None)
+    similarity_flag: _SimilarityFlagSchema | None = None
 
 
 def load_red_flags(path: Path, categories: Collection[str] | None = None) -> RedFlagSet:
@@ -149,11 +102,29 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
     problems += _cross_check(document, schema, categories)
     if problems:
         raise KnowledgeFileError(problems)
+    rule = _similarity_rule(schema.thresholds.similarity)
     return RedFlagSet(
         flags=flags,
         indicator_flags={flag.name: flag for flag in indicator},
-        thresholds=Thresholds(schema.thresholds.medium, schema.thresholds.high),
+        thresholds=Thresholds(schema.thresholds.medium, schema.thresholds.high, rule),
         path=path,
+        similarity_flag=_similarity_flag(schema.similarity_flag, rule),
+    )
+
+
+def _similarity_rule(spec: _SimilaritySchema | None) -> SimilarityRule:
+    if spec is None:
+        return DEFAULT_RULE
+    return SimilarityRule(
+        spec.neighbours, spec.floor, spec.margin, spec.hint_margin, spec.weight, spec.hint_weight
+    )
+
+
+def _similarity_flag(spec: _SimilarityFlagSchema | None, rule: SimilarityRule) -> RedFlag:
+    if spec is None:
+        return replace(DEFAULT_SIMILARITY_FLAG, weight=rule.weight)
+    return RedFlag(
+        spec.name, spec.label, spec.explanation, tuple(spec.categories), rule.weight, advice=spec.advice
     )
 
 
@@ -233,18 +204,24 @@ def _cross_check(
                     f"use one of: {', '.join(FINDING_KINDS)}",
                 )
             )
+    extra = schema.similarity_flag
+    if extra is not None:
+        if extra.name in seen:
+            problems.append(
+                document.problem(("similarity_flag", "name"), f"the name '{extra.name}' is used twice")
+            )
+        problems += [
+            document.problem(
+                ("similarity_flag", "categories", j), f"unknown category '{c}' (not in categories.yaml)"
+            )
+            for j, c in enumerate(extra.categories)
+            if categories is not None and c not in categories
+        ]
     listed = {spec.name for spec in schema.indicator_flags}
     for kind in FINDING_KINDS:
         if kind not in listed:
             problems.append(document.problem(("indicator_flags",), f"missing an entry for '{kind}'"))
     return problems
-
-
-def normalize_text(text: str) -> str:
-    """The message tidied for matching: look-alike letters folded, invisible characters dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_PUNCTUATION)
-    text = "".join(" " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in text)
-    return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
 def find_signals(text: str, flags: RedFlagSet) -> list[Signal]:

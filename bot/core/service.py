@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.core import answers as answer_mod
 from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
 from bot.core.checks import check_message
+from bot.core.exemplars import build_exemplars
 from bot.core.hotlines import hotlines_for
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
@@ -16,9 +17,9 @@ from bot.core.routing import classify
 from bot.core.triage import build_triage
 from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
+from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.build import build_index
 from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
-from bot.retrieval.hits import SearchHit
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher, SearchIndex
 from bot.settings import Settings
@@ -48,13 +49,15 @@ class FraudCore:
         self.settings = settings
         self._searcher = searcher
         self._data = data
+        self._exemplars = build_exemplars(searcher.index, data.legitimate_examples, searcher.encoder)
         self._reload_lock = threading.Lock()
         self.min_answer_score = settings.retrieval.answer_min_score
 
     @classmethod
     def load(cls, settings: Settings, *, encoder: Encoder | None = None) -> FraudCore:
         """Load the model, open (building if needed) the index, read every data file."""
-        encoder = encoder or SentenceTransformerEncoder(settings.retrieval.embedding_model)
+        # Served messages encode from many threads at once: one batching worker shares the model calls.
+        encoder = encoder or BatchingEncoder(SentenceTransformerEncoder(settings.retrieval.embedding_model))
         index, report = open_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder)
         if report is not None:
             logger.info("index built at start: %d chunks, %d embedded", report.chunks, report.embedded)
@@ -119,7 +122,8 @@ class FraudCore:
             text,
             flags=self._data.red_flags,
             indicators=self._data.indicators,
-            search=self._search_many,
+            searcher=self._searcher,
+            exemplars=self._exemplars,
             hotlines=self.hotlines(region),
             region=region,
         )
@@ -151,9 +155,6 @@ class FraudCore:
         matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
         return [answer_mod.citation_of(m.hits[0]) for m in matches[:k]]
 
-    def _search_many(self, texts: list[str], k: int) -> list[list[SearchHit]]:
-        return self._searcher.search_many(texts, k)
-
     # --- operators -------------------------------------------------------------------------------
     def reload(self) -> ReloadReport:
         """Rebuild the index incrementally and re-read data files; swap in only complete results.
@@ -170,11 +171,20 @@ class FraudCore:
                 report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
             except KnowledgeFileError as exc:
                 self._data = data
+                self._refresh_exemplars()
                 live = self._searcher.index
                 problems += [str(p) for p in exc.problems if str(p) not in problems]
                 return ReloadReport(len(live.advisories), len(live.chunks), 0, 0.0, problems)
             index = SearchIndex.load(paths.index_dir, model=encoder.name)
             self._searcher = Searcher(index, encoder, mode=self._searcher.mode)
             self._data = data
+            self._refresh_exemplars()
             problems = [str(locate(p)) for p in report.problems if p.severity == "error"] + problems
             return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)
+
+    def _refresh_exemplars(self) -> None:
+        # The legitimate vectors are re-encoded only when those examples (or the model) changed.
+        searcher = self._searcher
+        self._exemplars = build_exemplars(
+            searcher.index, self._data.legitimate_examples, searcher.encoder, previous=self._exemplars
+        )

@@ -1,0 +1,76 @@
+"""The loaded form of ``red_flags.yaml``: named warning signs, risk thresholds, the similarity signal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.results import Signal
+from bot.core.similarity import DEFAULT_RULE, SimilarityRule
+
+SIMILARITY_FLAG_NAME = "resembles-known-scam"  # the default name of the similarity signal
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One named warning sign with its compiled patterns."""
+
+    name: str
+    label: str
+    explanation: str
+    categories: tuple[str, ...]
+    weight: int
+    patterns: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    advice: str | None = None
+
+    def signal(self, evidence: tuple[str, ...]) -> Signal:
+        """This flag as a found signal with the words (or links, numbers) that triggered it."""
+        return Signal(self.name, self.label, evidence, self.explanation, self.weight)
+
+
+DEFAULT_SIMILARITY_FLAG = RedFlag(
+    name=SIMILARITY_FLAG_NAME,
+    label="Reads like a known scam",
+    explanation=(
+        "It is worded much more like the scam messages in police advisories than like everyday messages."
+    ),
+    categories=("general",),
+    weight=DEFAULT_RULE.weight,
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Total weights from which a message is medium or high risk, and the similarity rule's numbers."""
+
+    medium: int
+    high: int
+    similarity: SimilarityRule = DEFAULT_RULE
+
+
+@dataclass(frozen=True)
+class RedFlagSet:
+    """Everything loaded from ``red_flags.yaml``."""
+
+    flags: tuple[RedFlag, ...]  # found by their text patterns
+    indicator_flags: Mapping[str, RedFlag]  # found by the link and number checks, by finding kind
+    thresholds: Thresholds
+    path: Path
+    similarity_flag: RedFlag = DEFAULT_SIMILARITY_FLAG  # shown when a message reads like a known scam
+
+    def names(self) -> frozenset[str]:
+        """Every flag name: text, indicator and similarity flags alike (checklists refer to these)."""
+        return (
+            frozenset(f.name for f in self.flags)
+            | frozenset(self.indicator_flags)
+            | {self.similarity_flag.name}
+        )
+
+    def get(self, name: str) -> RedFlag | None:
+        """The flag called ``name``, if any."""
+        if name == self.similarity_flag.name:
+            return self.similarity_flag
+        return self.indicator_flags.get(name) or next((f for f in self.flags if f.name == name), None)
