@@ -65,7 +65,8 @@ def render_check(result: CheckResult) -> str:
     if result.signals:
         lines.append("Warning signs found:")
         for signal in result.signals:
-            lines.append(f"- {signal.label}: {signal.explanation} (words: {', '.join(signal.evidence)})")
+            words = f" (words: {', '.join(signal.evidence)})" if signal.evidence else ""
+            lines.append(f"- {signal.label}: {signal.explanation}{words}")
         lines.append("")
     lines.append("What to do now:")
     lines += [f"{n}. {step}" for n, step in enumerate(result.next_steps, start=1)]

@@ -76,3 +76,10 @@ def test_checklist_outcome_cites_advisories(core: FraudCore) -> None:
     assert outcome.stage is not None and outcome.red_flags
     assert outcome.advisories[0].advisory_id == "fx-livestream"
     assert outcome.hotlines is not None and outcome.hotlines.code == "HK"
+
+
+def test_hostile_input_never_crashes_the_core(core: FraudCore) -> None:
+    for text in ["\ud800 pay now \udfff", "<script>alert(1)</script>" * 100, "\x00" * 50, "", "🙂" * 4096]:
+        core.route(text)
+        assert isinstance(core.ask(text).text, str)
+        assert core.check(text).risk in ("high", "medium", "low")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import make_knowledge
 
 from bot.cli import main
 from bot.knowledge.lint import lint_knowledge
@@ -156,3 +157,10 @@ def test_shingle_similarity_separates_copies_from_different_texts() -> None:
     assert [(d.first, d.second) for d in found] == [("parcel", "edited")]
     assert found[0].jaccard > 0.5
     assert shingles("<!-- guide --> one two") == shingles("one two")
+
+
+def test_broken_legitimate_examples_file_is_named(tmp_path: Path) -> None:
+    knowledge = make_knowledge(tmp_path / "k")
+    (knowledge / "legitimate_examples.yaml").write_text("examples:\n  - text: [unclosed\n")
+    problems = [p for p in lint_knowledge(knowledge) if p.path.name == "legitimate_examples.yaml"]
+    assert problems and problems[0].severity == "error"

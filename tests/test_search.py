@@ -57,3 +57,10 @@ def test_rrf_rewards_agreement() -> None:
     assert scores[3] == pytest.approx(1 / 63 + 1 / 61)
     assert scores[1] == pytest.approx(1 / 61) and scores[1] > scores[4]
     assert {item for item, _ in fused} == {1, 2, 3, 4}
+
+
+def test_hostile_text_never_crashes_search(searcher: Searcher) -> None:
+    for text in ["a \ud800 b \udfff", "\x00\x01\x02", "<b>&amp;</b>" * 500, "", "   ", "💰" * 4096]:
+        for mode in ("dense", "bm25", "hybrid"):
+            hits = searcher.search(text, 3, mode=mode)  # type: ignore[arg-type]
+            assert isinstance(hits, list) and len(hits) <= 3

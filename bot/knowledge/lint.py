@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.checklist_file import load_checklists
+from bot.core.exemplars import load_legitimate_examples
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.indicators import analyse_indicators
@@ -92,6 +93,11 @@ def data_file_loaders() -> list[DataFileCheck]:
         DataFileCheck("hotlines.yaml", ("hotlines.yaml",), _raising("hotlines.yaml", load_hotlines)),
         DataFileCheck("triage.yaml", ("triage.yaml",), _raising("triage.yaml", load_triage)),
         DataFileCheck("intents.yaml", ("intents.yaml",), _raising("intents.yaml", load_intents)),
+        DataFileCheck(
+            "legitimate_examples.yaml",
+            ("legitimate_examples.yaml",),
+            _raising("legitimate_examples.yaml", load_legitimate_examples),
+        ),
         DataFileCheck("indicators", ("brands.yaml", "link_rules.yaml"), _indicators),
     ]
 

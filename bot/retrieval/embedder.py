@@ -35,6 +35,11 @@ class Encoder(Protocol):
         ...
 
 
+def valid_text(text: str) -> str:
+    """Text the tokenizer accepts: lone surrogates (possible in hostile JSON) become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
 def resolve_model_path(name: str) -> str:
     """Map the configured model to something sentence-transformers can open without a network."""
     if name == DEFAULT_MODEL:
@@ -87,7 +92,7 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
         vectors = self._model.encode(
-            texts,
+            [valid_text(t) for t in texts],
             batch_size=batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
