@@ -34,8 +34,9 @@ from fake_bot_api import FakeBotApi
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.retrieval.batching import BatchingEncoder
 from bot.settings import PathSettings, Settings, TelegramSettings, offline_environment
-from bot.telegram.app import CONCURRENT_UPDATES, build_application, serve
+from bot.telegram.app import CONCURRENT_UPDATES, build_application, leave_a_core_for_the_event_loop, serve
 
 QUESTION = "How do fake investment live broadcasts work?"
 SCAM = (
@@ -217,6 +218,7 @@ async def main_async(args: argparse.Namespace) -> None:
     from bot.core.service import FraudCore
 
     rss_start = rss_mb()
+    model_threads = leave_a_core_for_the_event_loop()  # as `fraudbot run` does
     base = Settings()
     with tempfile.TemporaryDirectory(prefix="fraudbot-bench-") as data_dir:
         paths = PathSettings(
@@ -256,6 +258,13 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"        peak {peak:.0f} MiB (bot, core, model and fake server in one process)")
     load_after = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before, {load_after:.1f} after")
+    encoder = core.searcher.encoder
+    batching = (
+        f"{encoder.requests} encode requests in {encoder.model_calls} model calls"
+        if isinstance(encoder, BatchingEncoder)
+        else "no batching"
+    )
+    print(f"model: {model_threads} thread(s), {batching}")
 
 
 def main() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from fake_bot_api import FakeBotApi
+from telegram import Bot
 from telegram_harness import ALICE, BOB, OPERATOR, RunningBot, buttons, links
 
+from bot.telegram.common import typing
 from bot.telegram.split import MESSAGE_LIMIT
 
 pytest_plugins = ["telegram_fixtures"]
@@ -25,7 +28,6 @@ def _utf16(text: str) -> int:
 async def test_a_question_gets_a_cited_answer_with_the_follow_up_buttons(tg: RunningBot) -> None:
     expected = tg.core.ask(QUESTION)
     assert expected.confident and expected.citations
-    mark = tg.api.mark()
     replies = await tg.say(ALICE, QUESTION)
     shown = [url for reply in replies for url in links(reply)]
     assert [c.source_url for c in expected.citations] == [
@@ -33,9 +35,19 @@ async def test_a_question_gets_a_cited_answer_with_the_follow_up_buttons(tg: Run
     ]
     assert "📚 Sources" in replies[0]["text"] and "[1]" in replies[0]["text"]
     assert set(buttons(replies[-1])) == AFTER_RESULT
-    typing = tg.api.calls_of("sendChatAction", mark, ALICE["id"])
-    assert typing and typing[0].params["action"] == "typing"
-    assert typing[0].index < tg.api.calls_of("sendMessage", mark, ALICE["id"])[0].index
+
+
+async def test_typing_shows_only_once_a_reply_is_slow(api: FakeBotApi) -> None:
+    chat_id = int(api.private_chat(ALICE)["id"])
+    async with Bot(api.token, base_url=api.base_url) as client:
+        message = await client.send_message(chat_id, "Let me look that up")
+        async with typing(message, delay=3600):
+            pass  # done long before the delay: no indicator
+        assert not api.calls_of("sendChatAction")
+        async with typing(message, delay=0):
+            await api.wait_for(lambda: api.calls_of("sendChatAction", 0, chat_id), 20)
+    [action] = api.calls_of("sendChatAction", 0, chat_id)
+    assert action.params["action"] == "typing"
 
 
 async def test_a_forwarded_scam_is_checked_and_rated_high_risk(tg: RunningBot) -> None:

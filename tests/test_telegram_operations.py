@@ -32,17 +32,6 @@ async def test_operators_see_stats_without_any_user_text(tg: RunningBot) -> None
     assert "Zebedee" not in text and "4921" not in text
 
 
-async def test_operators_can_reload(api: FakeBotApi, own_core: FraudCore, tmp_path: Path) -> None:
-    bot = await RunningBot(api, own_core, bot_settings(api, own_core, tmp_path / "data")).start()
-    try:
-        replies = await bot.say(OPERATOR, "/reload")
-        assert replies[0]["text"].startswith("🔄 Reloaded: 5 advisories")
-        [after] = await bot.say(ALICE, "/start")  # the bot keeps serving after a reload
-        assert "I help you spot scams" in after["text"]
-    finally:
-        await bot.stop()
-
-
 async def test_operator_commands_are_denied_by_default(
     api: FakeBotApi, core: FraudCore, tmp_path: Path
 ) -> None:

@@ -42,7 +42,8 @@ def padding_batch_size(texts: list[str], largest: int) -> int:
     overhead (counted as ``FORWARD_COST_CHARS`` of text). Lengths are counted in characters, as the
     library sorts them.
     """
-    lengths = sorted((min(len(t), MAX_TEXT_CHARS) for t in texts), reverse=True)
+    # str(): a text that is not one fails in the model, for its own caller, not here for the whole batch
+    lengths = sorted((min(len(str(t)), MAX_TEXT_CHARS) for t in texts), reverse=True)
     best, best_cost = 1, float("inf")
     for size in range(1, min(largest, len(lengths)) + 1):
         cost = sum(
@@ -97,6 +98,11 @@ class BatchingEncoder:
     def dimension(self) -> int:
         """The wrapped model's vector width."""
         return self.inner.dimension
+
+    @property
+    def running(self) -> bool:
+        """True while the worker thread serves requests (until :meth:`close`)."""
+        return self._worker.is_alive()
 
     def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
         """Encode ``texts`` like the wrapped encoder; small calls from many threads share a model call."""

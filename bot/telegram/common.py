@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import hashlib
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,10 +26,17 @@ from bot.telegram.split import split_html
 
 if TYPE_CHECKING:
     from bot.core.service import FraudCore
+    from bot.core.watcher import KnowledgeReloader
+    from bot.telegram.reloading import KnowledgeWatch
 
 Context = ContextTypes.DEFAULT_TYPE
 T = TypeVar("T")
 TYPING_REFRESH_S = 4.5  # Telegram shows "typing" for about 5 seconds
+TYPING_DELAY_S = 1.0  # a reply faster than this needs no "typing" (and saves a Bot API call per message)
+# As many threads as updates handled at once (app.CONCURRENT_UPDATES), so every message's core work can
+# be in flight together and the batching encoder can serve them in shared model calls.
+WORKER_THREADS = 64
+_WORKERS = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="fraudbot-worker")
 SERVICES_KEY = "services"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -44,12 +54,19 @@ class Services:
     store: Store
     flood: FloodGuard
     core: FraudCore | None = None
+    watch: KnowledgeWatch | None = None  # the knowledge watcher, whose reloader /reload shares
 
     def ready_core(self) -> FraudCore:
         """The loaded core."""
         if self.core is None:
             raise CoreNotReady("the core is still loading")
         return self.core
+
+    def ready_reloader(self) -> KnowledgeReloader:
+        """The reloader of the loaded core."""
+        if self.watch is None:
+            raise CoreNotReady("the core is still loading")
+        return self.watch.reloader
 
     def is_operator(self, user: User | None) -> bool:
         """Deny by default: only ids in FRAUDBOT_OPERATOR_IDS are operators."""
@@ -65,7 +82,8 @@ def services(context: Context) -> Services:
 
 async def in_thread(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run blocking work (the core, SQLite) in a worker thread, never on the event loop."""
-    return await asyncio.to_thread(function, *args, **kwargs)
+    call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_WORKERS, call)
 
 
 async def user_region(context: Context, user: User | None) -> str | None:
@@ -133,17 +151,16 @@ def message_text(message: Message) -> str:
 
 
 @contextlib.asynccontextmanager
-async def typing(message: Message) -> AsyncIterator[None]:
-    """Show "typing…" in the chat until the block ends."""
+async def typing(message: Message, *, delay: float = TYPING_DELAY_S) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block ends, once it has taken longer than ``delay``."""
 
     async def keep_typing() -> None:
+        await asyncio.sleep(delay)
         while True:
-            await asyncio.sleep(TYPING_REFRESH_S)
             with contextlib.suppress(TelegramError):
                 await message.reply_chat_action(ChatAction.TYPING)
+            await asyncio.sleep(TYPING_REFRESH_S)
 
-    with contextlib.suppress(TelegramError):
-        await message.reply_chat_action(ChatAction.TYPING)
     task = asyncio.create_task(keep_typing())
     try:
         yield

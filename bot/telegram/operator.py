@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 
 from bot.telegram import render, texts
 from bot.telegram.common import Context, in_thread, send_html, services, typing
+from bot.telegram.reloading import outcome_blocks
 from bot.telegram.stats import format_stats, read_stats
-
-log = logging.getLogger(__name__)
-MAX_PROBLEMS_SHOWN = 20
 
 
 async def _refused(update: Update, context: Context) -> bool:
@@ -33,27 +29,12 @@ async def stats_command(update: Update, context: Context) -> None:
 
 
 async def reload_command(update: Update, context: Context) -> None:
-    """Reload the knowledge and the index in this process (operators only)."""
+    """Reload the knowledge and the index in this process now (operators only); the reply names every
+    file that was skipped and why. Shares the watcher's reloader, so reloads never overlap."""
     if await _refused(update, context):
         return
     message = update.effective_message
     assert message is not None
     async with typing(message):
-        report = await in_thread(services(context).ready_core().reload)
-    log.info(
-        "reloaded: %d advisories, %d chunks, %d problems",
-        report.advisories,
-        report.chunks,
-        len(report.problems),
-    )
-    blocks = [
-        f"🔄 Reloaded: {report.advisories} advisories, {report.chunks} chunks "
-        f"({report.embedded} newly embedded)."
-    ]
-    if report.problems:
-        shown = report.problems[:MAX_PROBLEMS_SHOWN]
-        more = len(report.problems) - len(shown)
-        blocks.append(
-            "⚠️ <b>Problems</b>\n" + render.bullets(shown) + (f"\n…and {more} more" if more > 0 else "")
-        )
-    await send_html(message, blocks)
+        outcome = await services(context).ready_reloader().reload("operator")
+    await send_html(message, outcome_blocks(outcome))
