@@ -3,7 +3,8 @@
 Measures, from the fake server's clock, message in (update queued) → reply out (sendMessage or
 editMessageText arrives): latency p50/p95 per kind of message with one user at a time, then sustained
 messages per second with many users at once. A minimal echo bot on the same fake server is the floor
-(what python-telegram-bot and the fake server cost on their own). Also reports the process RSS.
+(what python-telegram-bot and the fake server cost on their own). Also reports the process RSS, the
+model's threads (as ``fraudbot run`` sets them) and how many model calls served the encode requests.
 
     .venv/bin/python benchmarks/telegram_e2e.py [--rounds 40] [--users 40] [--per-user 10]
 
