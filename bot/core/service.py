@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -139,11 +140,12 @@ class FraudCore:
         """The verdict of a checklist state, with advisories to read and the region's hotlines."""
         checklist = self._data.checklists[checklist_id]
         region = region or self.default_region
-        probe = evaluate(checklist, state)
-        query = f"{checklist.title}. {probe.stage.label if probe.stage else ''} {' '.join(probe.confirmed)}"
-        return evaluate(
-            checklist, state, self.related(query, region, category=checklist.category), self.hotlines(region)
+        outcome = evaluate(checklist, state)
+        query = (
+            f"{checklist.title}. {outcome.stage.label if outcome.stage else ''} {' '.join(outcome.confirmed)}"
         )
+        advisories = tuple(self.related(query, region, category=checklist.category))
+        return dataclasses.replace(outcome, advisories=advisories, hotlines=self.hotlines(region))
 
     def related(
         self, query: str, region: str | None, *, category: str | None = None, k: int = 3
