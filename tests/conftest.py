@@ -16,7 +16,10 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 from bot.commands.common import encoder_for  # noqa: E402
+from bot.core.indicator_data import IndicatorData, load_indicator_data  # noqa: E402
+from bot.core.red_flags import RedFlagSet, load_red_flags_from  # noqa: E402
 from bot.core.service import FraudCore  # noqa: E402
+from bot.knowledge.loader import load_categories  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
 from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
 from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
@@ -80,3 +83,15 @@ def core(
         data_dir=tmp_path_factory.mktemp("core-data"),
     )
     return FraudCore.load(Settings(paths=paths, region=RegionSettings(region="UK")), encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def flags() -> RedFlagSet:
+    """The real red flags, validated against the real categories."""
+    return load_red_flags_from(REAL_KNOWLEDGE, load_categories(REAL_KNOWLEDGE))
+
+
+@pytest.fixture(scope="session")
+def indicators() -> IndicatorData:
+    """The real link rules, brands and blocklists."""
+    return load_indicator_data(REAL_KNOWLEDGE)

@@ -10,8 +10,8 @@ import pytest
 from bot.core.checks import check_message
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
-from bot.core.indicator_data import IndicatorData, load_indicator_data
-from bot.core.red_flags import RedFlagSet, load_red_flags_from
+from bot.core.indicator_data import IndicatorData
+from bot.core.red_flags import RedFlagSet
 from bot.core.results import CheckResult
 from bot.knowledge.loader import load_categories
 from bot.retrieval.build import build_index
@@ -26,16 +26,6 @@ FRESH = sorted(EVAL_DIR.glob("messages_fresh*.yaml"))
 NOT_SAFE_PHRASE = "does not mean it is safe"
 
 
-@pytest.fixture(scope="module")
-def flags() -> RedFlagSet:
-    """The real red flags."""
-    return load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
-
-
-@pytest.fixture(scope="module")
-def indicators() -> IndicatorData:
-    """The real link rules, brands and blocklists."""
-    return load_indicator_data(KNOWLEDGE)
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level, text_windows
 from bot.core.eval_messages import evaluate, load_messages, main
-from bot.core.indicator_data import IndicatorData, load_indicator_data
-from bot.core.red_flags import RedFlagSet, Thresholds, load_red_flags_from
+from bot.core.indicator_data import IndicatorData
+from bot.core.red_flags import RedFlagSet, Thresholds
 from bot.core.results import CheckResult, Hotline, RegionHotlines
 from bot.knowledge.loader import load_categories
 from bot.retrieval.embedder import Encoder
@@ -38,16 +38,6 @@ UK = RegionHotlines(
 NOT_SAFE_PHRASE = "does not mean it is safe"
 
 
-@pytest.fixture(scope="module")
-def flags() -> RedFlagSet:
-    """The real red flags."""
-    return load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
-
-
-@pytest.fixture(scope="module")
-def indicators() -> IndicatorData:
-    """The real link rules, brands and blocklists."""
-    return load_indicator_data(KNOWLEDGE)
 
 
 class RecordingSearcher:

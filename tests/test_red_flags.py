@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.indicators import FINDING_KINDS
-from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags, load_red_flags_from, normalize_text
-from bot.knowledge.loader import load_categories
+from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags, normalize_text
 from bot.knowledge.problems import KnowledgeFileError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,11 +34,6 @@ indicator_flags:
     for kind in FINDING_KINDS
 )
 
-
-@pytest.fixture(scope="module")
-def flags() -> RedFlagSet:
-    """The real red flags, validated against the real categories."""
-    return load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
 
 
 def names(text: str, flags: RedFlagSet) -> set[str]:
