@@ -11,6 +11,7 @@ from bot.core.checks import check_message
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
 from bot.core.indicator_data import IndicatorData
+from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet
 from bot.core.results import CheckResult
 from bot.knowledge.loader import load_categories
@@ -40,9 +41,12 @@ def real_searcher(
 
 @pytest.fixture(scope="module")
 def real_exemplars(real_searcher: Searcher) -> ExemplarSet:
-    """The real advisories' example messages and the real legitimate examples, embedded."""
+    """The real advisories' example messages and the real operator examples, embedded, and the classifier."""
     return build_exemplars(
-        real_searcher.index, load_legitimate_examples_from(KNOWLEDGE), real_searcher.encoder
+        real_searcher.index,
+        load_legitimate_examples_from(KNOWLEDGE),
+        real_searcher.encoder,
+        labelled=load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE)),
     )
 
 

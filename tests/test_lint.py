@@ -164,3 +164,13 @@ def test_broken_legitimate_examples_file_is_named(tmp_path: Path) -> None:
     (knowledge / "legitimate_examples.yaml").write_text("examples:\n  - text: [unclosed\n")
     problems = [p for p in lint_knowledge(knowledge) if p.path.name == "legitimate_examples.yaml"]
     assert problems and problems[0].severity == "error"
+
+
+def test_a_labelled_message_with_an_unknown_category_is_named(tmp_path: Path) -> None:
+    knowledge = make_knowledge(tmp_path / "k")
+    (knowledge / "labelled_messages.yaml").write_text(
+        "messages:\n  - {id: x-1, label: scam, category: astrology, text: 'Pay now'}\n", encoding="utf-8"
+    )
+    problems = [p for p in lint_knowledge(knowledge) if p.path.name == "labelled_messages.yaml"]
+    assert len(problems) == 1 and problems[0].severity == "error"
+    assert problems[0].field == "messages[0].category" and "astrology" in problems[0].message

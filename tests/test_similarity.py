@@ -1,4 +1,4 @@
-"""The similarity check's parts: the kNN decision on small vectors, the exemplar sets, and their settings."""
+"""The similarity check's parts: the classifier on small vectors, the exemplar sets, and their settings."""
 
 from __future__ import annotations
 
@@ -7,26 +7,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.checks import HINT_LABEL, similarity_signal
-from bot.core.eval_messages import load_messages
+from bot.core.checks import similarity_signal
 from bot.core.exemplars import (
     ExemplarSet,
     LegitimateExample,
     ScamExample,
     build_exemplars,
-    legit_key,
     load_legitimate_examples,
     load_legitimate_examples_from,
+    texts_key,
 )
 from bot.core.indicators import FINDING_KINDS
+from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
 from bot.core.red_flags import load_red_flags, load_red_flags_from
 from bot.core.similarity import (
+    CALIBRATION_FOLDS,
     DEFAULT_RULE,
     Resemblance,
     SimilarityRule,
-    nearest_mean,
     resemblance,
     resemblance_weight,
+    train_classifier,
 )
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
@@ -38,71 +39,77 @@ KNOWLEDGE = ROOT / "knowledge"
 EVAL_DIR = ROOT / "tests" / "eval"
 
 
-def unit(*rows: tuple[float, ...]) -> np.ndarray:
+def unit(rows: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1, as the encoder gives them."""
-    matrix = np.array(rows, dtype=np.float32)
+    matrix = np.asarray(rows, dtype=np.float32)
     return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
 
 
+def around(direction: tuple[float, float, float], count: int, seed: int) -> np.ndarray:
+    """``count`` unit vectors scattered near ``direction``."""
+    noise = np.random.default_rng(seed).normal(0.0, 0.15, size=(count, 3))
+    return unit(np.array(direction) + noise)
+
+
 # Scam examples lean to the x axis, legitimate ones to the y axis.
-SCAM = unit((1.0, 0.0), (0.8, 0.6))
-LEGIT = unit((0.0, 1.0), (0.6, 0.8))
-RULE = SimilarityRule(neighbours=1, floor=0.5, margin=0.25, hint_margin=0.125, weight=2, hint_weight=1)
+SCAM = around((1.0, 0.0, 0.2), 12, seed=1)
+LEGIT = around((0.0, 1.0, 0.2), 12, seed=2)
+RULE = SimilarityRule(probability=0.7, weight=2)
 
 
-def test_nearest_mean_averages_the_k_largest_per_row_and_names_the_best_column() -> None:
-    similarities = np.array([[0.9, 0.1, 0.5], [0.2, 0.3, 0.4]], dtype=np.float32)
-    means, best = nearest_mean(similarities, 2)
-    assert means == pytest.approx([0.7, 0.35])
-    assert best.tolist() == [0, 2]
-    assert nearest_mean(similarities, 10)[0] == pytest.approx([0.5, 0.3])  # k is capped at the columns
-    assert nearest_mean(similarities, 0)[0] == pytest.approx([0.9, 0.4])  # and is at least 1
-    with pytest.raises(ValueError):
-        nearest_mean(np.zeros((1, 0), dtype=np.float32), 3)
+def test_the_classifier_learns_which_side_a_vector_is_on() -> None:
+    classifier = train_classifier(SCAM, LEGIT)
+    assert classifier is not None
+    assert (classifier.scam_examples, classifier.legit_examples) == (12, 12)
+    scam_like, legit_like = classifier.scam_probability(unit(np.array([[1.0, 0.1, 0.2], [0.1, 1.0, 0.2]])))
+    assert scam_like > 0.8 and legit_like < 0.2
+    assert classifier.scam_probability(np.zeros((0, 3), dtype=np.float32)).shape == (0,)
 
 
-def test_the_window_leaning_furthest_to_the_scam_side_is_chosen() -> None:
-    windows = unit((0.0, 1.0), (1.0, 0.0))  # the second window reads like the scam examples
-    found = resemblance(windows, SCAM, LEGIT, RULE)
+def test_the_same_examples_always_give_the_same_classifier() -> None:
+    probe = around((0.6, 0.6, 0.2), 5, seed=3)
+    first, second = train_classifier(SCAM, LEGIT), train_classifier(SCAM, LEGIT)
+    assert first is not None and second is not None
+    assert np.array_equal(first.scam_probability(probe), second.scam_probability(probe))
+
+
+def test_too_few_examples_on_either_side_give_no_classifier() -> None:
+    few = CALIBRATION_FOLDS - 1
+    assert train_classifier(SCAM[:few], LEGIT) is None
+    assert train_classifier(SCAM, LEGIT[:few]) is None
+    assert train_classifier(SCAM[:CALIBRATION_FOLDS], LEGIT[:CALIBRATION_FOLDS]) is not None
+
+
+def test_the_most_scam_like_window_is_chosen_with_its_nearest_advisory_example() -> None:
+    classifier = train_classifier(SCAM, LEGIT)
+    windows = unit(np.array([[0.0, 1.0, 0.2], [1.0, 0.0, 0.2]]))  # the second reads like the scams
+    examples = unit(np.array([[0.0, 0.0, 1.0], [1.0, 0.05, 0.2]]))
+    found = resemblance(windows, classifier, examples)
     assert found is not None
-    assert found.window == 1
-    assert found.scam_score == pytest.approx(1.0)
-    assert found.legit_score == pytest.approx(0.6)
-    assert found.margin == pytest.approx(0.4)
-    assert (found.nearest_scam, found.nearest_legit) == (0, 1)
+    assert (found.window, found.nearest_scam) == (1, 1)
+    assert found.probability > RULE.probability
     assert resemblance_weight(found, RULE) == 2
+    calm = resemblance(windows[:1], classifier, examples)
+    assert calm is not None and resemblance_weight(calm, RULE) == 0
 
 
-def test_a_window_below_the_floor_never_counts() -> None:
-    window = unit((1.0, 0.0))
-    assert resemblance(window, SCAM, LEGIT, RULE) is not None
-    high_floor = SimilarityRule(neighbours=1, floor=1.01, margin=0.3, hint_margin=0.1)
-    assert resemblance(window, SCAM, LEGIT, high_floor) is None
+def test_the_weight_is_given_from_the_probability_on() -> None:
+    def at(probability: float) -> int:
+        return resemblance_weight(Resemblance(probability, 0, 0), RULE)
 
-
-def test_a_message_closer_to_the_legitimate_side_gets_no_weight() -> None:
-    found = resemblance(unit((0.0, 1.0)), SCAM, LEGIT, RULE)
-    assert found is not None and found.margin == pytest.approx(-0.4)
-    assert resemblance_weight(found, RULE) == 0
-
-
-def test_the_weight_is_full_at_the_margin_a_hint_at_the_hint_margin_else_nothing() -> None:
-    def at(margin: float) -> int:
-        return resemblance_weight(Resemblance(0.5 + margin, 0.5, 0, 0, 0), RULE)
-
-    # Binary-exact numbers, so "at the margin" is exactly at it.
-    assert [at(0.375), at(0.25), at(0.1875), at(0.125), at(0.0625), at(-0.25)] == [2, 2, 1, 1, 0, 0]
+    assert [at(0.95), at(0.7), at(0.69), at(0.1)] == [2, 2, 0, 0]
     assert resemblance_weight(None, RULE) == 0
 
 
-def test_without_windows_or_either_side_there_is_nothing_to_compare() -> None:
-    empty = np.zeros((0, 2), dtype=np.float32)
-    assert resemblance(empty, SCAM, LEGIT, RULE) is None
-    assert resemblance(unit((1.0, 0.0)), empty, LEGIT, RULE) is None
-    assert resemblance(unit((1.0, 0.0)), SCAM, empty, RULE) is None
+def test_without_windows_a_classifier_or_examples_there_is_nothing_to_compare() -> None:
+    classifier = train_classifier(SCAM, LEGIT)
+    empty = np.zeros((0, 3), dtype=np.float32)
+    assert resemblance(empty, classifier, SCAM) is None
+    assert resemblance(SCAM[:1], None, SCAM) is None
+    assert resemblance(SCAM[:1], classifier, empty) is None
 
 
-def test_with_the_real_model_a_scam_leans_to_the_scam_side_and_a_bank_notice_does_not(
+def test_with_the_real_model_a_scam_is_likely_and_a_bank_notice_is_not(
     encoder: SentenceTransformerEncoder,
 ) -> None:
     scam = encoder.encode(
@@ -110,6 +117,8 @@ def test_with_the_real_model_a_scam_leans_to_the_scam_side_and_a_bank_notice_doe
             "Your parcel is on hold: pay the £1.99 redelivery fee at this link today or it is returned.",
             "Grandma it's me, I lost my phone, please send £900 for my rent, don't tell mum.",
             "Earn 5% a day with our AI trading robot, guaranteed profit, deposit USDT to start.",
+            "Join our free stock live room tonight, the teacher's picks made members 30% last week.",
+            "Your withdrawal is frozen until you pay the 15% tax to unlock your profits.",
         ]
     )
     legit = encoder.encode(
@@ -117,17 +126,21 @@ def test_with_the_real_model_a_scam_leans_to_the_scam_side_and_a_bank_notice_doe
             "Your parcel will be delivered tomorrow between 9am and 11am. No action needed.",
             "Your bank will never ask for your PIN or ask you to move money to a safe account.",
             "I put £50 a month into an index fund, it goes up and down but that's normal.",
+            "Are we still on for lunch on Sunday? Mum is bringing the cake.",
+            "Your electricity bill of £64.20 will be collected by direct debit on the 3rd.",
         ]
     )
-    rule = SimilarityRule(neighbours=1, floor=0.0, margin=0.05, hint_margin=0.02)
-    suspicious = encoder.encode(["URGENT: your package is held, pay a small shipping charge via the link"])
-    notice = encoder.encode(
-        ["Reminder: we'll never call you to ask for your PIN or to transfer your savings."]
+    classifier = train_classifier(scam, legit)
+    assert classifier is not None
+    suspicious, notice = classifier.scam_probability(
+        encoder.encode(
+            [
+                "URGENT: your package is held, pay a small shipping charge via the link",
+                "Reminder: we'll never call you to ask for your PIN or to transfer your savings.",
+            ]
+        )
     )
-    leaning = resemblance(suspicious, scam, legit, rule)
-    calm = resemblance(notice, scam, legit, rule)
-    assert leaning is not None and leaning.margin > 0 and leaning.nearest_scam == 0
-    assert calm is not None and calm.margin < 0 and calm.nearest_legit == 1
+    assert suspicious > 0.5 > notice
 
 
 def write_examples(tmp_path: Path, body: str) -> Path:
@@ -153,42 +166,89 @@ def test_legitimate_examples_load_and_bad_ones_are_named(tmp_path: Path) -> None
     assert "examples[0].topic" in message and "examples[1].topic" in message
 
 
-def test_the_real_legitimate_examples_are_many_varied_and_not_copied_from_the_eval_sets() -> None:
+def normalized(text: str) -> str:
+    """A text with case and spacing ignored."""
+    return " ".join(text.casefold().split())
+
+
+def test_the_real_operator_examples_are_many_varied_and_not_copied_from_the_eval_sets() -> None:
     examples = load_legitimate_examples_from(KNOWLEDGE)
+    labelled = load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE))
     assert len(examples) >= 120
     assert len({e.topic for e in examples}) >= 12
-    evaluated = {
-        " ".join(m.text.casefold().split())
-        for path in EVAL_DIR.glob("messages*.yaml")
-        for m in load_messages(path)
-    }
-    assert not [e.text for e in examples if " ".join(e.text.casefold().split()) in evaluated]
+    assert len(labelled) >= 200 and {m.label for m in labelled} == {"scam", "legit"}
+    assert {m.category for m in labelled if m.label == "scam"} == set(load_categories(KNOWLEDGE))
+    evaluated = {normalized(m.text) for path in EVAL_DIR.glob("messages*.yaml") for m in load_messages(path)}
+    learned = [e.text for e in examples] + [m.text for m in labelled]
+    assert not [text for text in learned if normalized(text) in evaluated]  # measured on unseen messages
 
 
-def test_exemplars_come_from_the_index_and_legitimate_vectors_are_reused_while_unchanged(
+def test_labelled_messages_load_and_bad_ones_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "labelled_messages.yaml"
+    assert load_labelled_messages_from(tmp_path) == ()  # the file is optional
+    path.write_text(
+        "messages:\n"
+        "  - {id: a-1, label: scam, category: phishing, text: 'Pay the fee now'}\n"
+        "  - {id: a-2, label: legit, category: none, text: 'See you at six'}\n",
+        encoding="utf-8",
+    )
+    assert load_labelled_messages_from(tmp_path, ["phishing"]) == (
+        LabelledMessage("a-1", "scam", "phishing", "Pay the fee now"),
+        LabelledMessage("a-2", "legit", "none", "See you at six"),
+    )
+    path.write_text(
+        "messages:\n"
+        "  - {id: a-1, label: scam, category: nowhere, text: 'Pay the fee now'}\n"
+        "  - {id: a-1, label: legit, category: phishing, text: ' pay THE fee now'}\n"
+        "  - {id: a-3, label: maybe, category: none, text: 'Hello'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_labelled_messages_from(tmp_path, ["phishing"])
+    message = str(caught.value)
+    assert "messages[2].label" in message
+    path.write_text(path.read_text().replace("label: maybe", "label: legit"), encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_labelled_messages_from(tmp_path, ["phishing"])
+    message = str(caught.value)
+    assert "messages[0].category" in message and "'nowhere'" in message
+    assert "messages[1].id" in message and "used twice" in message
+    assert "messages[1].text" in message and "same text as message 'a-1'" in message
+    assert "messages[1].category" in message and "category: none" in message
+
+
+def test_exemplars_come_from_the_index_and_operator_vectors_are_reused_while_unchanged(
     searcher: Searcher, encoder: SentenceTransformerEncoder
 ) -> None:
-    legit = (LegitimateExample("a", "Your order has shipped."), LegitimateExample("b", "See you at 6!"))
-    built = build_exemplars(searcher.index, legit, encoder)
+    legit = tuple(LegitimateExample("a", f"Your order number {n} has shipped.") for n in range(6))
+    labelled = (
+        LabelledMessage("s-1", "scam", "phishing", "Your account is locked, verify your card at this link"),
+        LabelledMessage("l-1", "legit", "none", "Lunch at noon tomorrow?"),
+    )
+    built = build_exemplars(searcher.index, legit, encoder, labelled=labelled)
     examples = [c for c in searcher.index.chunks if c.kind == "example"]
     assert len(built.scam) == len(examples) == built.scam_vectors.shape[0] > 0
     assert {e.advisory_id for e in built.scam} == {c.advisory_id for c in examples}
-    assert built.legit_vectors.shape == (2, encoder.dimension)
+    assert built.operator_vectors.shape == (8, encoder.dimension)
     assert np.allclose(np.linalg.norm(built.scam_vectors, axis=1), 1.0, atol=1e-4)
-    again = build_exemplars(searcher.index, legit, encoder, previous=built)
-    assert again.legit_vectors is built.legit_vectors  # not encoded again
+    assert built.classifier is not None
+    assert (built.classifier.scam_examples, built.classifier.legit_examples) == (len(examples) + 1, 7)
+    again = build_exemplars(searcher.index, legit, encoder, previous=built, labelled=labelled)
+    assert again.operator_vectors is built.operator_vectors  # not encoded again
     changed = build_exemplars(searcher.index, legit[:1], encoder, previous=built)
-    assert changed.legit_vectors.shape == (1, encoder.dimension)
-    assert legit_key("model-a", legit) != legit_key("model-b", legit) != legit_key("model-b", legit[:1])
-    assert build_exemplars(searcher.index, (), encoder).legit_vectors.shape == (0, encoder.dimension)
+    assert changed.operator_vectors.shape == (1, encoder.dimension)
+    assert changed.classifier is None  # one legitimate example is too few to learn from
+    texts = [e.text for e in legit]
+    assert texts_key("model-a", texts) != texts_key("model-b", texts) != texts_key("model-b", texts[:1])
+    assert build_exemplars(searcher.index, (), encoder).operator_vectors.shape == (0, encoder.dimension)
 
 
-def test_the_similarity_signal_names_the_closest_example_and_a_hint_says_it_is_weak() -> None:
+def test_the_similarity_signal_names_the_closest_example() -> None:
     flags = load_red_flags_from(KNOWLEDGE)
     rule = flags.thresholds.similarity
     example = ScamExample("adv-1", "Fake parcel fees", "phishing", "Pay the fee at https://evil.top/pay now")
-    exemplars = ExemplarSet((example,), SCAM[:1], (), LEGIT[:0], "key")
-    strong = similarity_signal(Resemblance(0.7, 0.69 - rule.margin, 0, 0, 0), exemplars, flags)
+    exemplars = ExemplarSet((example,), SCAM[:1], LEGIT[:0], "key", train_classifier(SCAM, LEGIT))
+    strong = similarity_signal(Resemblance(rule.probability, 0, 0), exemplars, flags)
     assert strong is not None
     assert (strong.name, strong.label, strong.weight) == (
         "resembles-known-scam",
@@ -197,19 +257,14 @@ def test_the_similarity_signal_names_the_closest_example_and_a_hint_says_it_is_w
     )
     assert "Fake parcel fees" in strong.explanation and "https://" not in strong.explanation
     assert "evil[.]top" in strong.explanation and strong.evidence == ()
-    between = (rule.hint_margin + rule.margin) / 2
-    hint = similarity_signal(Resemblance(0.7, 0.7 - between, 0, 0, 0), exemplars, flags)
-    assert hint is not None and hint.weight == rule.hint_weight
-    assert hint.label == HINT_LABEL.format(label=flags.similarity_flag.label)
-    assert similarity_signal(Resemblance(0.7, 0.7, 0, 0, 0), exemplars, flags) is None
+    assert similarity_signal(Resemblance(rule.probability - 0.01, 0, 0), exemplars, flags) is None
     assert similarity_signal(None, exemplars, flags) is None
 
 
 def test_the_real_red_flags_configure_the_rule_and_the_signal_words() -> None:
     flags = load_red_flags_from(KNOWLEDGE, load_categories(KNOWLEDGE))
     rule = flags.thresholds.similarity
-    assert 0 < rule.hint_margin < rule.margin and 0 < rule.hint_weight < rule.weight
-    assert rule.weight < flags.thresholds.high
+    assert 0.5 <= rule.probability < 1 and 0 < rule.weight < flags.thresholds.high
     assert "resembles-known-scam" in flags.names()
     found = flags.get("resembles-known-scam")
     assert found is flags.similarity_flag and found.advice
@@ -248,9 +303,7 @@ def test_a_file_without_similarity_settings_uses_the_defaults(tmp_path: Path) ->
     assert flags.similarity_flag.weight == DEFAULT_RULE.weight
 
 
-GOOD_SIMILARITY = (
-    "\n  similarity: {neighbours: 3, floor: 0.4, margin: 0.1, weight: 2, hint_margin: 0.05, hint_weight: 1}"
-)
+GOOD_SIMILARITY = "\n  similarity: {probability: 0.7, weight: 2}"
 
 
 def test_bad_similarity_settings_are_reported_precisely(tmp_path: Path) -> None:
@@ -259,11 +312,10 @@ def test_bad_similarity_settings_are_reported_precisely(tmp_path: Path) -> None:
             load_red_flags(red_flags_file(tmp_path, similarity, extra), ["phishing"])
         return str(caught.value)
 
-    assert "thresholds.similarity.neighbours" in problems(
-        GOOD_SIMILARITY.replace("neighbours: 3", "neighbours: 0")
-    )
-    swapped = GOOD_SIMILARITY.replace("margin: 0.1,", "margin: 0.01,")
-    assert "hint_margin and hint_weight cannot exceed margin and weight" in problems(swapped)
+    assert "thresholds.similarity.probability" in problems(GOOD_SIMILARITY.replace("0.7", "1.5"))
+    assert "thresholds.similarity.weight" in problems(GOOD_SIMILARITY.replace("weight: 2", "weight: 0"))
+    assert "thresholds.similarity.floor" in problems(GOOD_SIMILARITY.replace("weight", "floor: 0.4, weight"))
+    assert load_red_flags(red_flags_file(tmp_path, GOOD_SIMILARITY)).thresholds.similarity == RULE
     extra = """similarity_flag:
   name: guaranteed-returns
   label: Reads like a scam

@@ -8,10 +8,10 @@ Scoring
 * The total is compared with ``thresholds`` in ``red_flags.yaml``: at least ``high`` → high, at least
   ``medium`` → medium, otherwise low.
 * Similarity to known scams (:mod:`bot.core.similarity`) adds the ``resembles-known-scam`` signal when
-  the message is clearly closer to the advisories' example scam messages than to the legitimate examples
-  of ``legitimate_examples.yaml``: weight ``thresholds.similarity.weight`` (2: medium on its own), or
-  ``hint_weight`` (1: medium only together with another hint) when it is only somewhat closer. This
-  weight counts towards medium only, never towards high: high rests on the named flags and links.
+  a classifier trained on the advisories' example messages and the operator's labelled and legitimate
+  examples finds a window of the message likely enough to be a scam: weight
+  ``thresholds.similarity.weight`` (2: medium on its own). This weight counts towards medium only,
+  never towards high: high rests on the named flags and links.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
 The whole message is checked: patterns run over all of it, and it is encoded once in overlapping windows
@@ -38,7 +38,7 @@ from bot.core.indicators import IndicatorReport, analyse_indicators
 from bot.core.links import defang_text
 from bot.core.red_flags import MAX_EVIDENCE, RedFlagSet, Thresholds, find_signals, tidy_evidence
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
-from bot.core.similarity import DEFAULT_RULE, Resemblance, SimilarityRule, resemblance, resemblance_weight
+from bot.core.similarity import Resemblance, resemblance, resemblance_weight
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
 
@@ -51,7 +51,6 @@ HITS_PER_WINDOW = 8
 MAX_ADVISORIES = 3
 MIN_CITATION_DENSE = 0.30  # an advisory less similar than this to every window is not cited
 LOW_RISK_CITATION_DENSE = 0.55  # on a low result only clearly related advisories are shown
-HINT_LABEL = "{label} (a weak resemblance)"
 
 
 class WindowSearcher(Protocol):
@@ -96,10 +95,9 @@ def check_message(
     signals = find_signals(checked, flags)
     report = analyse_indicators(checked, indicators, region=region)
     signals = _safe_evidence(signals) + indicator_signals(report, flags)
-    rule = flags.thresholds.similarity
-    evidence = (
-        match_advisories(checked, searcher, exemplars, rule) if searcher is not None else AdvisoryEvidence([])
-    )
+    evidence = AdvisoryEvidence([])
+    if searcher is not None:
+        evidence = match_advisories(checked, searcher, exemplars)
     similar = similarity_signal(evidence.resemblance, exemplars, flags)
     risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
     signals += [similar] if similar else []
@@ -143,8 +141,7 @@ def similarity_signal(
     example = exemplars.scam[found.nearest_scam]
     quote = defang_text(tidy_evidence(example.text))
     explanation = f"{flag.explanation} Closest example, from the advisory “{example.title}”: “{quote}”"
-    label = flag.label if weight >= flag.weight else HINT_LABEL.format(label=flag.label)
-    return Signal(flag.name, label, (), explanation, weight)
+    return Signal(flag.name, flag.label, (), explanation, weight)
 
 
 def indicator_signals(report: IndicatorReport, flags: RedFlagSet) -> list[Signal]:
@@ -190,11 +187,10 @@ def match_advisories(
     text: str,
     searcher: WindowSearcher,
     exemplars: ExemplarSet | None = None,
-    rule: SimilarityRule = DEFAULT_RULE,
     per_window: int = HITS_PER_WINDOW,
 ) -> AdvisoryEvidence:
     """Encode every window of ``text`` once; search with each (advisories keep their best score) and
-    compare the same vectors with both sides of ``exemplars``."""
+    score the same vectors with the classifier of ``exemplars``."""
     # The tokenizer rejects lone surrogates, which hostile chat input can carry.
     windows = text_windows(text.encode("utf-8", "replace").decode("utf-8"))
     if not windows:
@@ -206,7 +202,7 @@ def match_advisories(
         for hit in searcher.search_vector(window, vector, per_window)
     ]
     found = (
-        resemblance(vectors, exemplars.scam_vectors, exemplars.legit_vectors, rule)
+        resemblance(vectors, exemplars.classifier, exemplars.scam_vectors)
         if exemplars is not None
         else None
     )

@@ -15,17 +15,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from bot.core.checks import WindowSearcher, check_message
-from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
 from bot.core.indicator_data import IndicatorData, load_indicator_data
+from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
@@ -37,30 +35,6 @@ if TYPE_CHECKING:
 DEFAULT_MESSAGES = Path("tests/eval/messages.yaml")
 DETECTION_TARGET = 0.92
 FALSE_POSITIVE_TARGET = 0.03
-NO_CATEGORY = "none"
-
-
-class _MessageSchema(StrictSchema):
-    id: Slug
-    label: Literal["scam", "legit"]
-    category: Slug
-    text: Text
-
-
-class _MessagesSchema(StrictSchema):
-    messages: Annotated[list[_MessageSchema], Field(min_length=1)]
-
-
-@dataclass(frozen=True)
-class DevMessage:
-    """One labelled message of the dev set."""
-
-    id: str
-    label: str  # "scam" or "legit"
-    category: str  # a category slug, or "none" for legitimate messages
-    text: str
-
-
 @dataclass(frozen=True)
 class EvalReport:
     """Detection and false-positive rates, with the ids that missed."""
@@ -90,35 +64,8 @@ class EvalReport:
         return self.detection_rate >= DETECTION_TARGET and self.false_positive_rate <= FALSE_POSITIVE_TARGET
 
 
-def load_messages(path: Path, categories: Collection[str] | None = None) -> list[DevMessage]:
-    """Read and validate the dev set; raise ``KnowledgeFileError`` naming each bad field and line."""
-    document = read_yaml(path)
-    schema = validate(document, _MessagesSchema)
-    problems = []
-    seen: set[str] = set()
-    for i, item in enumerate(schema.messages):
-        if item.id in seen:
-            problems.append(document.problem(("messages", i, "id"), f"the id '{item.id}' is used twice"))
-        seen.add(item.id)
-        known = categories is None or item.category in categories
-        if item.label == "scam" and (item.category == NO_CATEGORY or not known):
-            problems.append(
-                document.problem(
-                    ("messages", i, "category"),
-                    f"a scam needs a category from categories.yaml (got '{item.category}')",
-                )
-            )
-        if item.label == "legit" and item.category != NO_CATEGORY:
-            problems.append(
-                document.problem(("messages", i, "category"), "a legit message has category: none")
-            )
-    if problems:
-        raise KnowledgeFileError(problems)
-    return [DevMessage(m.id, m.label, m.category, m.text) for m in schema.messages]
-
-
 def evaluate(
-    messages: Sequence[DevMessage],
+    messages: Sequence[LabelledMessage],
     *,
     flags: RedFlagSet,
     indicators: IndicatorData,
@@ -211,7 +158,7 @@ def main(
     """Report on each messages file; exit 0 when all meet both targets, 1 when not, 2 on bad files.
 
     With ``--search`` (or a ``searcher`` given, e.g. by a test) advisory search and the similarity check
-    count too; ``exemplars`` are then built from the searcher's index and the legitimate examples when
+    count too; ``exemplars`` are then built from the searcher's index and the operator examples when
     not given.
     """
     parser = argparse.ArgumentParser(prog="python -m bot.core.eval_messages", description=__doc__)
@@ -228,14 +175,16 @@ def main(
         flags = load_red_flags_from(args.knowledge, categories)
         indicators = load_indicator_data(args.knowledge)
         files = [(path, load_messages(path, categories)) for path in args.messages]
-        legit = load_legitimate_examples_from(args.knowledge) if searcher or args.search else ()
+        learn = searcher is not None or args.search
+        legit = load_legitimate_examples_from(args.knowledge) if learn else ()
+        labelled = load_labelled_messages_from(args.knowledge, categories) if learn else ()
     except KnowledgeFileError as exc:
         print(f"cannot evaluate:\n{exc}", file=sys.stderr)
         return 2
     if searcher is None and args.search:
         searcher = load_searcher(args.knowledge, args.index)
     if searcher is not None and exemplars is None:
-        exemplars = build_exemplars(searcher.index, legit, searcher.encoder)
+        exemplars = build_exemplars(searcher.index, legit, searcher.encoder, labelled=labelled)
     met = True
     for path, messages in files:
         report = evaluate(

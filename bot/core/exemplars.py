@@ -1,9 +1,13 @@
-"""The two sides the similarity check compares a message with, as vectors of the search model.
+"""The two sides the similarity check learns from, as vectors of the search model, and its classifier.
 
 * Scam side: every advisory's ``## Example messages`` bullets, already embedded in the search index
-  (chunks of kind ``example``, embedded alone as a victim would paste them): no encoding needed.
-* Legitimate side: ``knowledge/legitimate_examples.yaml`` (operator data), encoded once at load. The
-  vectors are kept with a hash of the model name and the texts, and reused while neither changes.
+  (chunks of kind ``example``, embedded alone as a victim would paste them): no encoding needed; plus
+  the scams of ``knowledge/labelled_messages.yaml``.
+* Legitimate side: ``knowledge/legitimate_examples.yaml`` plus the legitimate messages of
+  ``labelled_messages.yaml`` (operator data).
+
+The operator files' messages are encoded at load; their vectors are kept with a hash of the model name
+and the texts, and reused while neither changes. The classifier is trained afresh on each build.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import numpy as np
 from pydantic import Field
 
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
-from bot.core.similarity import Matrix
+from bot.core.labelled import LabelledMessage
+from bot.core.similarity import Matrix, ScamClassifier, train_classifier
 from bot.knowledge.problems import KnowledgeFileError
 
 if TYPE_CHECKING:
@@ -57,13 +62,13 @@ class ScamExample:
 
 @dataclass(frozen=True)
 class ExemplarSet:
-    """Both sides with their vectors (rows align with the examples)."""
+    """The advisories' example messages with their vectors, the operator files' vectors, the classifier."""
 
     scam: tuple[ScamExample, ...]
-    scam_vectors: Matrix
-    legit: tuple[LegitimateExample, ...]
-    legit_vectors: Matrix
-    legit_key: str  # model and legitimate texts hashed: the vectors are reused while it is unchanged
+    scam_vectors: Matrix  # rows align with ``scam``
+    operator_vectors: Matrix  # legitimate examples, then labelled messages, in file order
+    operator_key: str  # model and operator texts hashed: the vectors are reused while it is unchanged
+    classifier: ScamClassifier | None  # None when a side has too few examples to learn from
 
 
 def load_legitimate_examples(path: Path) -> tuple[LegitimateExample, ...]:
@@ -89,11 +94,11 @@ def load_legitimate_examples_from(knowledge_dir: Path) -> tuple[LegitimateExampl
     return load_legitimate_examples(knowledge_dir / LEGITIMATE_EXAMPLES_FILE)
 
 
-def legit_key(model: str, examples: tuple[LegitimateExample, ...]) -> str:
-    """The cache key of the legitimate vectors: the model name and every text, hashed."""
+def texts_key(model: str, texts: list[str]) -> str:
+    """The cache key of encoded operator texts: the model name and every text, hashed."""
     digest = hashlib.sha256(model.encode("utf-8"))
-    for example in examples:
-        digest.update(b"\x00" + example.text.encode("utf-8"))
+    for text in texts:
+        digest.update(b"\x00" + text.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -118,14 +123,23 @@ def build_exemplars(
     legit: tuple[LegitimateExample, ...],
     encoder: Encoder,
     previous: ExemplarSet | None = None,
+    labelled: tuple[LabelledMessage, ...] = (),
 ) -> ExemplarSet:
-    """Both sides for ``index`` and ``legit``, reusing the legitimate vectors of ``previous`` if current."""
+    """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
+
+    The operator texts are encoded unless ``previous`` holds their vectors for the same model.
+    """
     scam, scam_vectors = scam_examples(index)
-    key = legit_key(encoder.name, legit)
-    if previous is not None and previous.legit_key == key:
-        legit_vectors = previous.legit_vectors
-    elif legit:
-        legit_vectors = encoder.encode([e.text for e in legit])
+    texts = [e.text for e in legit] + [m.text for m in labelled]
+    key = texts_key(encoder.name, texts)
+    if previous is not None and previous.operator_key == key:
+        operator_vectors = previous.operator_vectors
+    elif texts:
+        operator_vectors = encoder.encode(texts)
     else:
-        legit_vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
-    return ExemplarSet(scam, scam_vectors, legit, legit_vectors, key)
+        operator_vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
+    is_scam = np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
+    classifier = train_classifier(
+        np.vstack([scam_vectors, operator_vectors[is_scam]]), operator_vectors[~is_scam]
+    )
+    return ExemplarSet(scam, scam_vectors, operator_vectors, key, classifier)

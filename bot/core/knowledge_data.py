@@ -12,6 +12,7 @@ from bot.core.checklist import Checklist, load_checklists
 from bot.core.exemplars import LEGITIMATE_EXAMPLES_FILE, LegitimateExample, load_legitimate_examples_from
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
+from bot.core.labelled import LABELLED_MESSAGES_FILE, LabelledMessage, load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.results import RegionHotlines
 from bot.core.routing import IntentRules, load_intents
@@ -40,7 +41,8 @@ class KnowledgeData:
     triage: TriageTemplate
     intents: IntentRules
     problems: list[Problem] = field(default_factory=list)
-    legitimate_examples: tuple[LegitimateExample, ...] = ()  # the similarity check's legitimate side
+    legitimate_examples: tuple[LegitimateExample, ...] = ()  # the similarity check learns from these
+    labelled_messages: tuple[LabelledMessage, ...] = ()  # ... and from these
 
 
 def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], what: str) -> T:
@@ -113,5 +115,11 @@ def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = No
             (previous.legitimate_examples if previous else None),
             problems,
             LEGITIMATE_EXAMPLES_FILE,
+        ),
+        labelled_messages=_load(
+            lambda: load_labelled_messages_from(knowledge_dir, categories),
+            (previous.labelled_messages if previous else None),
+            problems,
+            LABELLED_MESSAGES_FILE,
         ),
     )

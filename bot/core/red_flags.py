@@ -45,18 +45,8 @@ class _FlagSchema(StrictSchema):
 
 
 class _SimilaritySchema(StrictSchema):
-    neighbours: Annotated[int, Field(ge=1, le=50)]
-    floor: Annotated[float, Field(ge=-1.0, le=1.0)]
-    margin: Annotated[float, Field(gt=0.0, le=2.0)]
+    probability: Annotated[float, Field(gt=0.0, lt=1.0)]
     weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)]
-    hint_margin: Annotated[float, Field(gt=0.0, le=2.0)]
-    hint_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
-
-    @model_validator(mode="after")
-    def _hint_below_full(self) -> _SimilaritySchema:
-        if self.hint_margin > self.margin or self.hint_weight > self.weight:
-            raise ValueError("hint_margin and hint_weight cannot exceed margin and weight")
-        return self
 
 
 class _SimilarityFlagSchema(StrictSchema):
@@ -115,9 +105,7 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
 def _similarity_rule(spec: _SimilaritySchema | None) -> SimilarityRule:
     if spec is None:
         return DEFAULT_RULE
-    return SimilarityRule(
-        spec.neighbours, spec.floor, spec.margin, spec.hint_margin, spec.weight, spec.hint_weight
-    )
+    return SimilarityRule(spec.probability, spec.weight)
 
 
 def _similarity_flag(spec: _SimilarityFlagSchema | None, rule: SimilarityRule) -> RedFlag:

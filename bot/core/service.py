@@ -50,7 +50,9 @@ class FraudCore:
         self.settings = settings
         self._searcher = searcher
         self._data = data
-        self._exemplars = build_exemplars(searcher.index, data.legitimate_examples, searcher.encoder)
+        self._exemplars = build_exemplars(
+            searcher.index, data.legitimate_examples, searcher.encoder, labelled=data.labelled_messages
+        )
         self._reload_lock = threading.Lock()
         self.min_answer_score = settings.retrieval.answer_min_score
 
@@ -188,5 +190,9 @@ class FraudCore:
         # The legitimate vectors are re-encoded only when those examples (or the model) changed.
         searcher = self._searcher
         self._exemplars = build_exemplars(
-            searcher.index, self._data.legitimate_examples, searcher.encoder, previous=self._exemplars
+            searcher.index,
+            self._data.legitimate_examples,
+            searcher.encoder,
+            previous=self._exemplars,
+            labelled=self._data.labelled_messages,
         )

@@ -17,6 +17,7 @@ from bot.core.exemplars import load_legitimate_examples
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.indicators import analyse_indicators
+from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags_from
 from bot.core.routing import load_intents
 from bot.core.triage import load_triage
@@ -77,6 +78,11 @@ def _checklists(knowledge_dir: Path, context: LintContext) -> list[Problem]:
     return load_checklists(knowledge_dir / "checklists", categories=context.categories, red_flags=names)[1]
 
 
+def _labelled_messages(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    load_labelled_messages_from(knowledge_dir, context.categories)
+    return []
+
+
 def _raising(name: str, loader: Callable[[Path], object]) -> Callable[[Path, LintContext], list[Problem]]:
     def check(knowledge_dir: Path, context: LintContext) -> list[Problem]:
         loader(knowledge_dir / name)
@@ -98,6 +104,7 @@ def data_file_loaders() -> list[DataFileCheck]:
             ("legitimate_examples.yaml",),
             _raising("legitimate_examples.yaml", load_legitimate_examples),
         ),
+        DataFileCheck("labelled_messages.yaml", ("labelled_messages.yaml",), _labelled_messages),
         DataFileCheck("indicators", ("brands.yaml", "link_rules.yaml"), _indicators),
     ]
 
