@@ -10,11 +10,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level, text_windows
+from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, Thresholds
 from bot.core.results import CheckResult, Hotline, RegionHotlines
+from bot.core.windows import text_windows
 from bot.knowledge.loader import load_categories
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
@@ -143,15 +144,25 @@ def test_a_sign_in_the_last_300_characters_of_a_4096_character_message_is_found(
     assert "gift-card-payment" in {s.name for s in result.signals}
 
 
-def test_windows_cover_the_whole_text_with_overlap() -> None:
+def test_windows_cover_the_whole_text_once_in_order() -> None:
     words = [f"w{i}" for i in range(700)]
     windows = text_windows(" ".join(words))
-    assert windows[0].split()[0] == "w0" and windows[-1].split()[-1] == "w699"
-    covered = {w for window in windows for w in window.split()}
-    assert covered == set(words)
-    assert all(len(window.split()) == 150 for window in windows)
-    assert len(text_windows("x " * 40_000)) <= 40
+    assert " ".join(windows).split() == words  # every word once, in order, no overlap
+    assert [len(window.split()) for window in windows] == [150, 150, 150, 150, 100]
+    assert len(text_windows("x " * 40_000)) == 40
     assert text_windows("   ") == []
+    assert text_windows("a" * 130) == [" ".join(["a" * 60, "a" * 60, "a" * 10])]  # a long "word" is split
+
+
+def test_windows_keep_sentences_whole_where_they_fit() -> None:
+    sentence = " ".join(["word"] * 59) + " end."
+    windows = text_windows(" ".join([sentence] * 5))  # five 60-word sentences
+    assert [len(w.split()) for w in windows] == [120, 120, 60]
+    assert all(w.endswith("end.") for w in windows)
+    long_sentence = " ".join(f"x{i}" for i in range(320))
+    windows = text_windows(f"Short one. {long_sentence}\nLast line here")
+    assert [len(w.split()) for w in windows] == [2, 150, 150, 20 + 3]
+    assert windows[0] == "Short one." and windows[-1].endswith("x319 Last line here")
 
 
 def test_similarity_counts_towards_medium_never_towards_high() -> None:

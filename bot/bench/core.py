@@ -13,6 +13,7 @@ from bot.bench.dev_questions import load_dev_questions
 from bot.bench.timing import summary, time_calls
 from bot.core.eval_messages import load_messages
 from bot.core.service import FraudCore
+from bot.core.windows import text_windows
 
 SHORT_MESSAGE = (
     "Hi dear, I am assistant of Prof. Lee. Our free VIP stock live room opens 8pm tonight on WhatsApp. "
@@ -26,14 +27,26 @@ def _sized(text: str, size: int) -> str:
 
 
 def latency_rows(core: FraudCore) -> list[str]:
-    """p50/p95 of ask and check at 300 and 4096 characters, beside the bare search of the same text."""
-    rows = ["| what | p50 / p95 ms | floor: bare `search` p50 / p95 ms |", "|---|---|---|"]
+    """p50/p95 of ask and check at 300 and 4096 characters, beside two floors for the same text.
+
+    The floors: the bare search (what ``ask`` needs), and for ``check`` encoding all of the text in its
+    windows, the part of the check no code of ours can avoid when every word is read by the model.
+    """
+    rows = [
+        "| what | p50 / p95 ms | floor: bare `search` p50 / p95 ms | floor: bare encode of all windows |",
+        "|---|---|---|---|",
+    ]
     for size in (300, 4096):
         text = _sized(SHORT_MESSAGE, size)
         floor = summary(time_calls(functools.partial(core.searcher.search, text, 10), 60))
-        for name, func in (("ask", core.ask), ("check", core.check)):
+        windows = text_windows(text)
+        encode = summary(time_calls(functools.partial(core.searcher.encoder.encode, windows), 60))
+        for name, func, encode_floor in (
+            ("ask", core.ask, "–"),
+            ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})"),
+        ):
             times = time_calls(functools.partial(func, text), 60)
-            rows.append(f"| `{name}` {size} characters | {summary(times)} | {floor} |")
+            rows.append(f"| `{name}` {size} characters | {summary(times)} | {floor} | {encode_floor} |")
     return rows
 
 

@@ -14,15 +14,14 @@ Scoring
   never towards high: high rests on the named flags and links.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
-The whole message is checked: patterns run over all of it, and it is encoded once in overlapping windows
-of :data:`WINDOW_WORDS` words (the embedding model reads only ~256 tokens at a time); the same window
+The whole message is checked: patterns run over all of it, and it is encoded once in windows of whole
+sentences (:mod:`bot.core.windows`; the embedding model reads only ~256 tokens at a time); the same window
 vectors serve the advisory search (each advisory keeps its best score) and the similarity check (the
 most scam-like window counts). Only a hash of the text is kept.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -39,14 +38,11 @@ from bot.core.links import defang_text
 from bot.core.red_flags import MAX_EVIDENCE, RedFlagSet, Thresholds, find_signals, tidy_evidence
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
 from bot.core.similarity import Resemblance, resemblance, resemblance_weight
+from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
 
 MAX_CHECK_CHARS = 16_384  # four full Telegram messages; longer input is checked up to here, and says so
-WINDOW_WORDS = 150
-WINDOW_OVERLAP = 50
-MAX_WINDOWS = 40
-MAX_TOKEN_CHARS = 60  # a "word" longer than this (a URL, a run of one letter) is split for the windows
 HITS_PER_WINDOW = 8
 MAX_ADVISORIES = 3
 MIN_CITATION_DENSE = 0.30  # an advisory less similar than this to every window is not cited
@@ -165,22 +161,6 @@ def _safe_evidence(signals: list[Signal]) -> list[Signal]:
         Signal(s.name, s.label, tuple(defang_text(e) for e in s.evidence), s.explanation, s.weight)
         for s in signals
     ]
-
-
-def text_windows(
-    text: str, words: int = WINDOW_WORDS, overlap: int = WINDOW_OVERLAP, max_windows: int = MAX_WINDOWS
-) -> list[str]:
-    """Overlapping windows of ``words`` words covering all of ``text`` (at most ``max_windows``)."""
-    tokens = [
-        piece
-        for word in text.split()
-        for piece in (word[i : i + MAX_TOKEN_CHARS] for i in range(0, len(word), MAX_TOKEN_CHARS))
-    ]
-    if len(tokens) <= words:
-        return [" ".join(tokens)] if tokens else []
-    step = max(words - overlap, math.ceil((len(tokens) - words) / (max_windows - 1)))
-    starts = [*range(0, len(tokens) - words, step), len(tokens) - words]
-    return [" ".join(tokens[s : s + words]) for s in dict.fromkeys(starts)]
 
 
 def match_advisories(
