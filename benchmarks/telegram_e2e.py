@@ -123,7 +123,7 @@ async def throughput(api: FakeBotApi, app: Any, users: int, per_user: int, texts
     last_update = 0
     for round_ in range(per_user):
         for i, person in enumerate(people):
-            last_update = api.send(person, f"{texts[(i + round_) % len(texts)]} #{round_}")
+            last_update = api.send(person, f"{texts[(i + round_) % len(texts)]} #{round_}-{i}")
     await api.fetched(last_update, timeout=600)
     await app.update_queue.join()
     last = max(c.at for c in api.calls_of("sendMessage", mark) if c.ok)
@@ -259,7 +259,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"        peak {peak:.0f} MiB (bot, core, model and fake server in one process)")
     load_after = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before, {load_after:.1f} after")
-    encoder = core.searcher.encoder
+    encoder = getattr(core.searcher.encoder, "inner", core.searcher.encoder)  # under the cache
     batching = (
         f"{encoder.requests} encode requests in {encoder.model_calls} model calls"
         if isinstance(encoder, BatchingEncoder)

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
+from counting_encoder import CountingEncoder
 
 from bot.retrieval.batching import MAX_TEXTS, BatchingEncoder, padding_batch_size
 from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
@@ -24,28 +25,6 @@ TEXTS = [
     "A detective phoned and asked me to hand my savings to a courier for safekeeping",
     "ok",
 ]
-
-
-class CountingEncoder:
-    """The real encoder, counting its calls and the texts of each."""
-
-    def __init__(self, inner: SentenceTransformerEncoder) -> None:
-        self.inner = inner
-        self.calls: list[int] = []
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
-        with self._lock:
-            self.calls.append(len(texts))
-        return self.inner.encode(texts, batch_size=batch_size, show_progress=show_progress)
 
 
 @pytest.fixture

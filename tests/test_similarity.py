@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from counting_encoder import CountingEncoder
 
 from bot.core.checks import similarity_signal
 from bot.core.exemplars import (
@@ -15,7 +16,6 @@ from bot.core.exemplars import (
     build_exemplars,
     load_legitimate_examples,
     load_legitimate_examples_from,
-    texts_key,
 )
 from bot.core.indicators import FINDING_KINDS
 from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
@@ -217,15 +217,16 @@ def test_labelled_messages_load_and_bad_ones_are_named(tmp_path: Path) -> None:
     assert "messages[1].category" in message and "category: none" in message
 
 
-def test_exemplars_come_from_the_index_and_operator_vectors_are_reused_while_unchanged(
+def test_exemplars_come_from_the_index_and_operator_texts_are_encoded_once(
     searcher: Searcher, encoder: SentenceTransformerEncoder
 ) -> None:
-    legit = tuple(LegitimateExample("a", f"Your order number {n} has shipped.") for n in range(6))
+    counting = CountingEncoder(encoder)
+    legit = tuple(LegitimateExample("a", f"Your order number {n} has shipped (memo test).") for n in range(6))
     labelled = (
         LabelledMessage("s-1", "scam", "phishing", "Your account is locked, verify your card at this link"),
-        LabelledMessage("l-1", "legit", "none", "Lunch at noon tomorrow?"),
+        LabelledMessage("l-1", "legit", "none", "Lunch at noon tomorrow? (memo test)"),
     )
-    built = build_exemplars(searcher.index, legit, encoder, labelled=labelled)
+    built = build_exemplars(searcher.index, legit, counting, labelled=labelled)
     examples = [c for c in searcher.index.chunks if c.kind == "example"]
     assert len(built.scam) == len(examples) == built.scam_vectors.shape[0] > 0
     assert {e.advisory_id for e in built.scam} == {c.advisory_id for c in examples}
@@ -233,21 +234,19 @@ def test_exemplars_come_from_the_index_and_operator_vectors_are_reused_while_unc
     assert np.allclose(np.linalg.norm(built.scam_vectors, axis=1), 1.0, atol=1e-4)
     assert built.classifier is not None
     assert (built.classifier.scam_examples, built.classifier.legit_examples) == (len(examples) + 1, 7)
-    again = build_exemplars(searcher.index, legit, encoder, previous=built, labelled=labelled)
-    assert again.operator_vectors is built.operator_vectors  # not encoded again
-    changed = build_exemplars(searcher.index, legit[:1], encoder, previous=built)
-    assert changed.operator_vectors.shape == (1, encoder.dimension)
-    assert changed.classifier is None  # one legitimate example is too few to learn from
-    texts = [e.text for e in legit]
-    assert texts_key("model-a", texts) != texts_key("model-b", texts) != texts_key("model-b", texts[:1])
-    assert build_exemplars(searcher.index, (), encoder).operator_vectors.shape == (0, encoder.dimension)
+    assert counting.calls == [8]  # the advisories' examples come from the index, not the model
+    again = build_exemplars(searcher.index, legit[:1], counting, labelled=labelled)
+    np.testing.assert_allclose(again.operator_vectors, built.operator_vectors[[0, 6, 7]])
+    assert counting.calls == [8]  # a reload encodes only texts this process has not seen
+    assert build_exemplars(searcher.index, legit[:1], counting).classifier is None  # too few to learn
+    assert build_exemplars(searcher.index, (), counting).operator_vectors.shape == (0, encoder.dimension)
 
 
 def test_the_similarity_signal_names_the_closest_example() -> None:
     flags = load_red_flags_from(KNOWLEDGE)
     rule = flags.thresholds.similarity
     example = ScamExample("adv-1", "Fake parcel fees", "phishing", "Pay the fee at https://evil.top/pay now")
-    exemplars = ExemplarSet((example,), SCAM[:1], LEGIT[:0], "key", train_classifier(SCAM, LEGIT))
+    exemplars = ExemplarSet((example,), SCAM[:1], LEGIT[:0], train_classifier(SCAM, LEGIT))
     strong = similarity_signal(Resemblance(rule.probability, 0, 0), exemplars, flags)
     assert strong is not None
     assert (strong.name, strong.label, strong.weight) == (

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from counting_encoder import CountingEncoder
 from watchfiles import Change
 
 from bot.core.service import FraudCore
 from bot.core.watcher import KnowledgeFilter, KnowledgeReloader, ReloadOutcome, changed_files, watch_knowledge
 from bot.knowledge.chunking import chunk_advisory
 from bot.knowledge.loader import load_advisories
-from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
+from bot.retrieval.embedder import SentenceTransformerEncoder
 from bot.settings import PathSettings, Settings
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
@@ -50,30 +51,10 @@ The tickets never arrive.
 TICKET_QUESTION = "someone on Facebook is selling spare Glastonbury festival wristbands, bank transfer only"
 
 
-class RecordingEncoder:
-    """The real encoder, remembering every text it embeds."""
-
-    def __init__(self, inner: SentenceTransformerEncoder) -> None:
-        self.inner = inner
-        self.texts: list[str] = []
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
-        self.texts.extend(texts)
-        return self.inner.encode(texts, batch_size=batch_size)
-
-
 @dataclass
 class Watching:
     core: FraudCore
-    encoder: RecordingEncoder
+    encoder: CountingEncoder
     reloader: KnowledgeReloader
     outcomes: asyncio.Queue[ReloadOutcome]
     knowledge_dir: Path
@@ -86,7 +67,7 @@ def load_core(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerE
     paths = PathSettings(
         knowledge_dir=knowledge_dir, index_dir=tmp_path / "index", data_dir=tmp_path / "data"
     )
-    return FraudCore.load(Settings(paths=paths), encoder=RecordingEncoder(encoder))
+    return FraudCore.load(Settings(paths=paths), encoder=CountingEncoder(encoder))
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -101,8 +82,8 @@ async def watching(
         watch_knowledge(core, reloader=reloader, debounce_ms=200, stop_event=stop, ready=ready)
     )
     await asyncio.wait_for(ready.wait(), WAIT)
-    recorder = core.searcher.encoder
-    assert isinstance(recorder, RecordingEncoder)
+    recorder = getattr(core.searcher.encoder, "inner", None)  # under the core's cache
+    assert isinstance(recorder, CountingEncoder)
     yield Watching(core, recorder, reloader, outcomes, knowledge_dir)
     stop.set()
     await asyncio.wait_for(task, WAIT)
@@ -146,7 +127,8 @@ async def test_changed_advisory_re_embeds_only_its_changed_chunks(watching: Watc
     fresh = [c for c in chunk_advisory(parcel) if c.id not in before]
     assert len(fresh) == 2  # the red flags section and the new example; the other chunks are reused
     assert outcome.report is not None and outcome.report.embedded == len(fresh)
-    assert sorted(watching.encoder.texts) == sorted(c.embedding_text(parcel.meta.title) for c in fresh)
+    embedded = sorted(text for call in watching.encoder.texts for text in call)
+    assert embedded == sorted(c.embedding_text(parcel.meta.title) for c in fresh)
     assert outcome.report.chunks == len(before) + 1
 
 

@@ -6,13 +6,12 @@
 * Legitimate side: ``knowledge/legitimate_examples.yaml`` plus the legitimate messages of
   ``labelled_messages.yaml`` (operator data).
 
-The operator files' messages are encoded at load; their vectors are kept with a hash of the model name
-and the texts, and reused while neither changes. The classifier is trained afresh on each build.
+The operator files' messages are encoded at load, each distinct text once per process and model
+(:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh on each build.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,6 +23,7 @@ from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
 from bot.core.labelled import LabelledMessage
 from bot.core.similarity import Matrix, ScamClassifier, train_classifier
 from bot.knowledge.problems import KnowledgeFileError
+from bot.retrieval.cache import OPERATOR_TEXTS
 
 if TYPE_CHECKING:
     from bot.retrieval.embedder import Encoder
@@ -67,7 +67,6 @@ class ExemplarSet:
     scam: tuple[ScamExample, ...]
     scam_vectors: Matrix  # rows align with ``scam``
     operator_vectors: Matrix  # legitimate examples, then labelled messages, in file order
-    operator_key: str  # model and operator texts hashed: the vectors are reused while it is unchanged
     classifier: ScamClassifier | None  # None when a side has too few examples to learn from
 
 
@@ -94,14 +93,6 @@ def load_legitimate_examples_from(knowledge_dir: Path) -> tuple[LegitimateExampl
     return load_legitimate_examples(knowledge_dir / LEGITIMATE_EXAMPLES_FILE)
 
 
-def texts_key(model: str, texts: list[str]) -> str:
-    """The cache key of encoded operator texts: the model name and every text, hashed."""
-    digest = hashlib.sha256(model.encode("utf-8"))
-    for text in texts:
-        digest.update(b"\x00" + text.encode("utf-8"))
-    return digest.hexdigest()
-
-
 def scam_examples(index: SearchIndex) -> tuple[tuple[ScamExample, ...], Matrix]:
     """The advisories' example messages in the index, with their vectors (copied out of the index)."""
     rows = [row for row, chunk in enumerate(index.chunks) if chunk.kind == EXAMPLE_KIND]
@@ -122,24 +113,13 @@ def build_exemplars(
     index: SearchIndex,
     legit: tuple[LegitimateExample, ...],
     encoder: Encoder,
-    previous: ExemplarSet | None = None,
     labelled: tuple[LabelledMessage, ...] = (),
 ) -> ExemplarSet:
-    """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
-
-    The operator texts are encoded unless ``previous`` holds their vectors for the same model.
-    """
+    """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them."""
     scam, scam_vectors = scam_examples(index)
-    texts = [e.text for e in legit] + [m.text for m in labelled]
-    key = texts_key(encoder.name, texts)
-    if previous is not None and previous.operator_key == key:
-        operator_vectors = previous.operator_vectors
-    elif texts:
-        operator_vectors = encoder.encode(texts)
-    else:
-        operator_vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
+    operator_vectors = OPERATOR_TEXTS.encode(encoder, [e.text for e in legit] + [m.text for m in labelled])
     is_scam = np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
     classifier = train_classifier(
         np.vstack([scam_vectors, operator_vectors[is_scam]]), operator_vectors[~is_scam]
     )
-    return ExemplarSet(scam, scam_vectors, operator_vectors, key, classifier)
+    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier)

@@ -12,6 +12,7 @@ from bot.core.checklist import Checklist, load_checklists
 from bot.core.exemplars import LEGITIMATE_EXAMPLES_FILE, LegitimateExample, load_legitimate_examples_from
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
+from bot.core.intent_model import INTENT_EXAMPLES_FILE, IntentExamples, load_intent_examples_from
 from bot.core.labelled import LABELLED_MESSAGES_FILE, LabelledMessage, load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.results import RegionHotlines
@@ -43,6 +44,7 @@ class KnowledgeData:
     problems: list[Problem] = field(default_factory=list)
     legitimate_examples: tuple[LegitimateExample, ...] = ()  # the similarity check learns from these
     labelled_messages: tuple[LabelledMessage, ...] = ()  # ... and from these
+    intent_examples: IntentExamples | None = None  # the router's classifier learns from these
 
 
 def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], what: str) -> T:
@@ -54,6 +56,19 @@ def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], 
         if fallback is None:
             raise
         logger.warning("%s is broken; keeping the version loaded before", what)
+        return fallback
+
+
+def _load_optional(
+    loader: Callable[[], T | None], fallback: T | None, problems: list[Problem], what: str
+) -> T | None:
+    """Like :func:`_load` for a file that may be absent: broken with nothing loaded before, it is absent."""
+    try:
+        return loader()
+    except KnowledgeFileError as exc:
+        problems.extend(exc.problems)
+        kept = "keeping the version loaded before" if fallback is not None else "ignored until mended"
+        logger.warning("%s is broken; %s", what, kept)
         return fallback
 
 
@@ -121,5 +136,11 @@ def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = No
             (previous.labelled_messages if previous else None),
             problems,
             LABELLED_MESSAGES_FILE,
+        ),
+        intent_examples=_load_optional(
+            lambda: load_intent_examples_from(knowledge_dir),
+            (previous.intent_examples if previous else None),
+            problems,
+            INTENT_EXAMPLES_FILE,
         ),
     )

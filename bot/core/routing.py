@@ -129,6 +129,20 @@ def pasted_score(text: str, intents: IntentRules) -> int:
     return score
 
 
+def may_override(text: str, intent: Intent, intents: IntentRules) -> bool:
+    """Whether the classifier may call a message ``intent`` where the rules found a question.
+
+    The phrase lists keep their veto: a message with an ``in_scope`` phrase (fraud, money, messages ...)
+    is never off topic, and one with a ``not_paid`` phrase ("but I didn't") is never a payment report.
+    """
+    phrases = _phrase_text(unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES))
+    if intent == "out_of_scope":
+        return not _any(intents.in_scope, phrases)
+    if intent == "paid":
+        return not _any(intents.not_paid, phrases)
+    return True
+
+
 def classify(text: str, intents: IntentRules, *, forwarded: bool = False) -> Intent:
     """What a message is: "check", "paid", "greeting", "out_of_scope" or (by default) "question".
 

@@ -12,14 +12,16 @@ from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, eval
 from bot.core.checks import check_message
 from bot.core.exemplars import build_exemplars
 from bot.core.hotlines import hotlines_for
+from bot.core.intent_model import build_intent_classifier
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
-from bot.core.routing import classify
+from bot.core.routing import classify, may_override
 from bot.core.triage import build_triage
 from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.build import build_index
+from bot.retrieval.cache import CachingEncoder
 from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher, SearchIndex
@@ -50,9 +52,7 @@ class FraudCore:
         self.settings = settings
         self._searcher = searcher
         self._data = data
-        self._exemplars = build_exemplars(
-            searcher.index, data.legitimate_examples, searcher.encoder, labelled=data.labelled_messages
-        )
+        self._train_classifiers()
         self._reload_lock = threading.Lock()
         self.min_answer_score = settings.retrieval.answer_min_score
 
@@ -60,7 +60,10 @@ class FraudCore:
     def load(cls, settings: Settings, *, encoder: Encoder | None = None) -> FraudCore:
         """Load the model, open (building if needed) the index, read every data file."""
         # Served messages encode from many threads at once: one batching worker shares the model calls.
-        encoder = encoder or BatchingEncoder(SentenceTransformerEncoder(settings.retrieval.embedding_model))
+        # The cache lets routing and answering one message share its vector.
+        encoder = CachingEncoder(
+            encoder or BatchingEncoder(SentenceTransformerEncoder(settings.retrieval.embedding_model))
+        )
         index, report = open_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder)
         if report is not None:
             logger.info("index built at start: %d chunks, %d embedded", report.chunks, report.embedded)
@@ -101,8 +104,15 @@ class FraudCore:
 
     # --- the four jobs -----------------------------------------------------------------------------
     def route(self, text: str, *, forwarded: bool = False) -> Intent:
-        """What kind of message this is."""
-        return classify(text, forwarded=forwarded, intents=self._data.intents)
+        """What kind of message this is: the phrase rules, then, where they found nothing, the classifier."""
+        intent = classify(text, forwarded=forwarded, intents=self._data.intents)
+        classifier = self._intent_classifier
+        if intent != "question" or classifier is None or not text.strip():
+            return intent
+        # The same text the search encodes for a question, so a caching encoder encodes it once.
+        vector = self._searcher.encoder.encode([text])[0]
+        opinion = classifier.second_opinion(vector)
+        return opinion if opinion and may_override(text, opinion, self._data.intents) else intent
 
     def ask(self, question: str, *, region: str | None = None) -> Answer:
         """A grounded answer with citations, or an abstention."""
@@ -175,24 +185,21 @@ class FraudCore:
                 report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
             except KnowledgeFileError as exc:
                 self._data = data
-                self._refresh_exemplars()
+                self._train_classifiers()
                 live = self._searcher.index
                 problems += [str(p) for p in exc.problems if str(p) not in problems]
                 return ReloadReport(len(live.advisories), len(live.chunks), 0, 0.0, problems)
             index = SearchIndex.load(paths.index_dir, model=encoder.name)
             self._searcher = Searcher(index, encoder, mode=self._searcher.mode)
             self._data = data
-            self._refresh_exemplars()
+            self._train_classifiers()
             problems = [str(locate(p)) for p in report.problems if p.severity == "error"] + problems
             return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)
 
-    def _refresh_exemplars(self) -> None:
-        # The legitimate vectors are re-encoded only when those examples (or the model) changed.
-        searcher = self._searcher
+    def _train_classifiers(self) -> None:
+        # The scam check's and the router's; only example texts new to this process reach the model.
+        searcher, data = self._searcher, self._data
         self._exemplars = build_exemplars(
-            searcher.index,
-            self._data.legitimate_examples,
-            searcher.encoder,
-            previous=self._exemplars,
-            labelled=self._data.labelled_messages,
+            searcher.index, data.legitimate_examples, searcher.encoder, labelled=data.labelled_messages
         )
+        self._intent_classifier = build_intent_classifier(data.intent_examples, searcher.encoder)

@@ -17,6 +17,7 @@ from bot.core.exemplars import load_legitimate_examples
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.indicators import analyse_indicators
+from bot.core.intent_model import load_intent_examples
 from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags_from
 from bot.core.routing import load_intents
@@ -105,6 +106,11 @@ def data_file_loaders() -> list[DataFileCheck]:
             _raising("legitimate_examples.yaml", load_legitimate_examples),
         ),
         DataFileCheck("labelled_messages.yaml", ("labelled_messages.yaml",), _labelled_messages),
+        DataFileCheck(
+            "intent_examples.yaml",
+            ("intent_examples.yaml",),
+            _raising("intent_examples.yaml", load_intent_examples),
+        ),
         DataFileCheck("indicators", ("brands.yaml", "link_rules.yaml"), _indicators),
     ]
 

@@ -1,0 +1,110 @@
+"""Memories of vectors, so the same text is not encoded twice.
+
+* :class:`CachingEncoder`: routing a chat message may encode it (:mod:`bot.core.intent_model`), and
+  answering it encodes the same text again for the search. It keeps the vectors of the last few texts
+  for a short time, keyed by a hash of the text (what users type is never kept), and encodes only the
+  texts it has not seen.
+* :class:`TextVectorMemo`: the operator's example messages, encoded at every load and reload, are
+  remembered for the life of the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import numpy as np
+from cachetools import LRUCache, TTLCache
+
+from bot.retrieval.embedder import Encoder, Matrix
+
+CACHE_TEXTS = 256
+CACHE_SECONDS = 60.0  # long enough for one message's steps, short enough to keep nothing for long
+MEMO_TEXTS = 50_000  # operator texts remembered per process (about 75 MiB at most with 384 dimensions)
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text: a 16-byte hash (lone surrogates from hostile input are hashed too)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class CachingEncoder:
+    """An :class:`~bot.retrieval.embedder.Encoder` that reuses the vectors of recently encoded texts."""
+
+    def __init__(self, inner: Encoder, *, size: int = CACHE_TEXTS, seconds: float = CACHE_SECONDS) -> None:
+        """Wrap ``inner``; keep up to ``size`` vectors, each for ``seconds``."""
+        self.inner = inner
+        self._cache: TTLCache[bytes, Matrix] = TTLCache(maxsize=size, ttl=seconds)
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        """The wrapped model's vector size."""
+        return self.inner.dimension
+
+    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
+        """Vectors for ``texts``; only texts not encoded recently reach the model, each once."""
+        keys = [text_key(text) for text in texts]
+        first_text = dict(zip(reversed(keys), reversed(texts), strict=True))  # key -> its first text
+        with self._lock:
+            known = {key: vector for key in first_text if (vector := self._cache.get(key)) is not None}
+        new_keys = [key for key in first_text if key not in known]
+        if new_keys:
+            fresh = self.inner.encode(
+                [first_text[key] for key in new_keys], batch_size=batch_size, show_progress=show_progress
+            )
+            with self._lock:
+                for key, row in zip(new_keys, fresh, strict=True):
+                    vector = np.array(row, dtype=np.float32)
+                    vector.setflags(write=False)
+                    self._cache[key] = known[key] = vector
+        with self._lock:
+            self.misses += len(new_keys)
+            self.hits += len(texts) - len(new_keys)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[key] for key in keys])
+
+    def clear(self) -> None:
+        """Forget every vector (benchmarks clear it to time the model, not the memory)."""
+        with self._lock:
+            self._cache.clear()
+
+
+class TextVectorMemo:
+    """Vectors of operator texts (example messages) remembered for the life of the process.
+
+    The knowledge's example messages are encoded when a core loads and again on every reload; most are
+    unchanged, so each distinct text is encoded once per model and process, however many cores or reloads.
+    """
+
+    def __init__(self, size: int = MEMO_TEXTS) -> None:
+        """Remember up to ``size`` vectors (least recently used go first)."""
+        self._vectors: LRUCache[tuple[str, bytes], Matrix] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def encode(self, encoder: Encoder, texts: list[str]) -> Matrix:
+        """Vectors for ``texts`` by ``encoder``; only texts it has not encoded before reach the model."""
+        keys = [(encoder.name, text_key(text)) for text in texts]
+        with self._lock:
+            known = {key: v for key in keys if (v := self._vectors.get(key)) is not None}
+        new = list(dict.fromkeys(key for key in keys if key not in known))
+        if new:
+            first_text = dict(zip(reversed(keys), reversed(texts), strict=True))
+            for key, row in zip(new, encoder.encode([first_text[key] for key in new]), strict=True):
+                known[key] = np.array(row, dtype=np.float32)
+            with self._lock:
+                self._vectors.update({key: known[key] for key in new})
+        if not texts:
+            return np.zeros((0, encoder.dimension), dtype=np.float32)
+        return np.stack([known[key] for key in keys])
+
+
+OPERATOR_TEXTS = TextVectorMemo()
