@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +81,13 @@ def _today() -> str:
 
 
 class Store:
-    """Blocking SQLite access; call it from a worker thread in async code. One connection per call,
-    so any thread (and any process sharing the file) may use it."""
+    """Blocking SQLite access; call it from a worker thread in async code. Each thread keeps its own
+    connection (opened at its first call), so any thread, and any process sharing the file, may use it."""
 
     def __init__(self, path: Path) -> None:
         """Open (and create if needed) the database file at ``path``."""
         self.path = path
+        self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         try:
@@ -99,23 +101,35 @@ class Store:
         """The store in a data folder (``FRAUDBOT_DATA_DIR``)."""
         return cls(data_dir / DB_FILE)
 
-    @contextlib.contextmanager
-    def _connect(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
-        """One transaction on a fresh connection; writers take the lock up front to avoid deadlocks."""
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use and kept (not reopened for every call)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             db.execute("PRAGMA foreign_keys=ON")
             # WAL + NORMAL: no fsync per commit (a power cut may lose the last few counts, never corrupts).
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        finally:
+            self._local.db = db
+        return db
+
+    @contextlib.contextmanager
+    def _connect(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction on this thread's connection; writers take the lock up front (no deadlocks)."""
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the calling thread's connection (the others close when their threads or the store go)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
             db.close()
+            self._local.db = None
 
     # --- per-user region -------------------------------------------------------------------------
 

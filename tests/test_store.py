@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,24 @@ def test_several_processes_can_write_at_once(store: Store) -> None:
         worker.join(60)
     assert [worker.exitcode for worker in workers] == [0, 0, 0]
     assert store.counters()["check"] == 150
+
+
+def test_each_thread_keeps_one_connection_and_a_failed_transaction_leaves_it_usable(store: Store) -> None:
+    def write(n: int) -> None:
+        for i in range(20):
+            store.increment(f"thread-{n}")
+            store.set_region(f"user-{n}-{i}", "UK")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    assert store.counters() == {f"thread-{n}": 20 for n in range(4)}
+    first = store._connection()
+    assert store._connection() is first  # reused, not reopened per call
+    with pytest.raises(ValueError):
+        store.record_feedback("user", "reply", 5)
+    with pytest.raises(sqlite3.IntegrityError), store._connect() as db:
+        db.execute("INSERT INTO feedback(user_key, reply_key, vote, day) VALUES ('u', 'r', 7, 'd')")
+    store.increment("after-rollback")  # the rolled-back transaction left the connection usable
+    assert store.counters()["after-rollback"] == 1
+    store.close()
+    assert store.region("user-0-0") == "UK"  # a closed connection is reopened on the next call
