@@ -213,7 +213,7 @@ def test_labelled_messages_load_and_bad_ones_are_named(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "messages[0].category" in message and "'nowhere'" in message
     assert "messages[1].id" in message and "used twice" in message
-    assert "messages[1].text" in message and "same text as message 'a-1'" in message
+    assert "messages[1].text" in message and "same text as messages[0]" in message
     assert "messages[1].category" in message and "category: none" in message
 
 

@@ -149,6 +149,19 @@ def validate(document: YamlDocument, model: type[ModelT]) -> ModelT:
         raise KnowledgeFileError(_dedupe(problems)) from None
 
 
+def repeated_texts(document: YamlDocument, section: str, texts: Sequence[str]) -> list[Problem]:
+    """A problem for each ``section[i].text`` that repeats an earlier one, case and spacing ignored."""
+    first: dict[str, int] = {}
+    problems = []
+    for i, text in enumerate(texts):
+        key = " ".join(text.casefold().split())
+        if key in first:
+            repeated = f"the same text as {section}[{first[key]}]"
+            problems.append(document.problem((section, i, "text"), repeated))
+        first.setdefault(key, i)
+    return problems
+
+
 def _message(error: Any) -> str:
     context = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in context:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 from pydantic import Field
 
-from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
+from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.core.labelled import LabelledMessage
 from bot.core.similarity import Matrix, ScamClassifier, train_classifier
 from bot.knowledge.problems import KnowledgeFileError
@@ -74,15 +74,7 @@ def load_legitimate_examples(path: Path) -> tuple[LegitimateExample, ...]:
     """Read and validate the legitimate examples; raise ``KnowledgeFileError`` naming each bad field."""
     document = read_yaml(path)
     schema = validate(document, _ExamplesSchema)
-    seen: dict[str, int] = {}
-    problems = []
-    for i, item in enumerate(schema.examples):
-        key = " ".join(item.text.casefold().split())
-        if key in seen:
-            problems.append(
-                document.problem(("examples", i, "text"), f"the same text as examples[{seen[key]}]")
-            )
-        seen.setdefault(key, i)
+    problems = repeated_texts(document, "examples", [e.text for e in schema.examples])
     if problems:
         raise KnowledgeFileError(problems)
     return tuple(LegitimateExample(e.topic, e.text) for e in schema.examples)

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from pydantic import Field
 from sklearn.linear_model import LogisticRegression
 
-from bot.core.datafile import StrictSchema, Text, read_yaml, validate
+from bot.core.datafile import StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.core.results import Intent
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.cache import OPERATOR_TEXTS
@@ -59,15 +59,7 @@ def load_intent_examples(path: Path) -> IntentExamples:
     """Read and validate ``intent_examples.yaml``; raise ``KnowledgeFileError`` naming each bad field."""
     document = read_yaml(path)
     schema = validate(document, _ExamplesSchema)
-    problems = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(schema.examples):
-        key = " ".join(item.text.casefold().split())
-        if key in seen:
-            problems.append(
-                document.problem(("examples", i, "text"), f"the same text as examples[{seen[key]}]")
-            )
-        seen.setdefault(key, i)
+    problems = repeated_texts(document, "examples", [e.text for e in schema.examples])
     if problems:
         raise KnowledgeFileError(problems)
     return IntentExamples(schema.min_probability, tuple((e.intent, e.text) for e in schema.examples))

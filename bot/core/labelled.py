@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, validate
+from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.knowledge.problems import KnowledgeFileError
 
 LABELLED_MESSAGES_FILE = "labelled_messages.yaml"
@@ -48,19 +48,12 @@ def load_messages(path: Path, categories: Collection[str] | None = None) -> list
     """Read and validate a labelled messages file; raise ``KnowledgeFileError`` naming each bad field."""
     document = read_yaml(path)
     schema = validate(document, _MessagesSchema)
-    problems = []
+    problems = repeated_texts(document, "messages", [m.text for m in schema.messages])
     seen_ids: set[str] = set()
-    seen_texts: dict[str, str] = {}
     for i, item in enumerate(schema.messages):
         if item.id in seen_ids:
             problems.append(document.problem(("messages", i, "id"), f"the id '{item.id}' is used twice"))
         seen_ids.add(item.id)
-        key = " ".join(item.text.casefold().split())
-        if key in seen_texts:
-            problems.append(
-                document.problem(("messages", i, "text"), f"the same text as message '{seen_texts[key]}'")
-            )
-        seen_texts.setdefault(key, item.id)
         known = categories is None or item.category in categories
         if item.label == "scam" and (item.category == NO_CATEGORY or not known):
             problems.append(
