@@ -1,14 +1,16 @@
-"""The encoder's short memory: the same vectors, each new text encoded once, nothing kept for long."""
+"""Memories of vectors: the encoder's short-lived cache, and the example vectors kept across restarts."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from counting_encoder import CountingEncoder
 
-from bot.retrieval.cache import CachingEncoder, text_key
+from bot.core.service import EXAMPLE_VECTORS_FILE, FraudCore
+from bot.retrieval.cache import CachingEncoder, TextVectorMemo, text_key
 from bot.retrieval.embedder import SentenceTransformerEncoder
 
 TEXTS = ["Is this a scam?", "Pay the £2 parcel fee at hxxp://fee.top", "hello"]
@@ -62,3 +64,31 @@ def test_keys_are_hashes_and_hostile_text_is_handled(counting: CountingEncoder) 
     assert text_key("a") != text_key("b")
     cached = CachingEncoder(counting)
     assert cached.encode(["\ud800 broken surrogate", "\x00" * 50]).shape == (2, counting.dimension)
+
+
+def test_remembered_example_vectors_survive_a_restart_through_a_file(
+    counting: CountingEncoder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "example_vectors.npz"
+    first = TextVectorMemo()
+    vectors = first.encode(counting, TEXTS)
+    assert first.unsaved and counting.calls == [3]
+    first.write(path, counting.name, TEXTS[:2])
+    assert not first.unsaved
+    restarted = TextVectorMemo()  # a new process
+    assert restarted.read(path, counting.name) == 2
+    np.testing.assert_allclose(restarted.encode(counting, TEXTS), vectors, atol=1e-5)
+    assert counting.calls == [3, 1]  # only the text that was not saved reaches the model
+    assert restarted.unsaved  # the new text is not in the file yet
+    assert TextVectorMemo().read(path, "another-model") == 0
+    assert TextVectorMemo().read(tmp_path / "missing.npz", counting.name) == 0
+    path.write_bytes(b"not a numpy file")
+    assert TextVectorMemo().read(path, counting.name) == 0
+    assert "encoded again" in caplog.text
+
+
+def test_the_core_saves_its_example_vectors_in_the_index_folder(core: FraudCore) -> None:
+    path = core.settings.paths.index_dir / EXAMPLE_VECTORS_FILE
+    with np.load(path) as saved:
+        assert str(saved["model"]) == core.searcher.encoder.name
+        assert saved["keys"].shape[0] == saved["vectors"].shape[0] >= 1000

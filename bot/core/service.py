@@ -21,7 +21,7 @@ from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.build import build_index
-from bot.retrieval.cache import CachingEncoder
+from bot.retrieval.cache import OPERATOR_TEXTS, CachingEncoder
 from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher, SearchIndex
@@ -30,6 +30,7 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 ANSWER_HITS = 50
+EXAMPLE_VECTORS_FILE = "example_vectors.npz"  # in the index folder: the classifiers' encoded examples
 TRIAGE_QUERY = "I already paid a scammer: how do I get my money back, report it and avoid recovery scams"
 
 
@@ -65,6 +66,7 @@ class FraudCore:
             encoder or BatchingEncoder(SentenceTransformerEncoder(settings.retrieval.embedding_model))
         )
         index, report = open_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder)
+        OPERATOR_TEXTS.read(settings.paths.index_dir / EXAMPLE_VECTORS_FILE, encoder.name)
         if report is not None:
             logger.info("index built at start: %d chunks, %d embedded", report.chunks, report.embedded)
         data = load_knowledge_data(settings.paths.knowledge_dir)
@@ -197,9 +199,15 @@ class FraudCore:
             return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)
 
     def _train_classifiers(self) -> None:
-        # The scam check's and the router's; only example texts new to this process reach the model.
+        # The scam check's and the router's; only example texts new to this process (and not saved in
+        # the index folder by an earlier start) reach the model.
         searcher, data = self._searcher, self._data
         self._exemplars = build_exemplars(
             searcher.index, data.legitimate_examples, searcher.encoder, labelled=data.labelled_messages
         )
         self._intent_classifier = build_intent_classifier(data.intent_examples, searcher.encoder)
+        path = self.settings.paths.index_dir / EXAMPLE_VECTORS_FILE
+        if OPERATOR_TEXTS.unsaved or not path.exists():
+            texts = [e.text for e in data.legitimate_examples] + [m.text for m in data.labelled_messages]
+            texts += [text for _, text in data.intent_examples.examples] if data.intent_examples else []
+            OPERATOR_TEXTS.write(path, searcher.encoder.name, texts)

@@ -5,18 +5,23 @@
   for a short time, keyed by a hash of the text (what users type is never kept), and encodes only the
   texts it has not seen.
 * :class:`TextVectorMemo`: the operator's example messages, encoded at every load and reload, are
-  remembered for the life of the process.
+  remembered for the life of the process, and saved in the index folder for the next start.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import threading
+from pathlib import Path
 
 import numpy as np
 from cachetools import LRUCache, TTLCache
 
 from bot.retrieval.embedder import Encoder, Matrix
+
+logger = logging.getLogger(__name__)
 
 CACHE_TEXTS = 256
 CACHE_SECONDS = 60.0  # long enough for one message's steps, short enough to keep nothing for long
@@ -89,6 +94,41 @@ class TextVectorMemo:
         """Remember up to ``size`` vectors (least recently used go first)."""
         self._vectors: LRUCache[tuple[str, bytes], Matrix] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
+        self.unsaved = False  # texts were encoded since the last :meth:`write`
+
+    def read(self, path: Path, model: str) -> int:
+        """Remember the vectors a :meth:`write` saved for ``model``; how many (none if missing or bad)."""
+        try:
+            with np.load(path) as saved:
+                if str(saved["model"]) != model:
+                    return 0
+                keys, vectors = saved["keys"], saved["vectors"].astype(np.float32)
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            if path.exists():
+                logger.warning("ignoring %s (%s): its vectors will be encoded again", path.name, exc)
+            return 0
+        with self._lock:
+            for key, vector in zip(keys, vectors, strict=True):
+                self._vectors[(model, key.tobytes())] = vector
+        return len(keys)
+
+    def write(self, path: Path, model: str, texts: list[str]) -> None:
+        """Save the remembered vectors of ``texts`` for the next start, replacing ``path`` atomically."""
+        keys_of_texts = [text_key(text) for text in texts]
+        with self._lock:
+            found = {k: v for k in keys_of_texts if (v := self._vectors.get((model, k))) is not None}
+            self.unsaved = False
+        keys = np.frombuffer(b"".join(found), dtype=np.uint8).reshape(len(found), -1)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as file:
+                vectors = np.stack(list(found.values())) if found else np.zeros((0, 0), np.float32)
+                np.savez(file, model=np.array(model), keys=keys, vectors=vectors)
+            os.replace(tmp, path)
+        except OSError as exc:
+            logger.warning("could not save %s (%s): the next start encodes the examples again", path, exc)
+            tmp.unlink(missing_ok=True)
 
     def encode(self, encoder: Encoder, texts: list[str]) -> Matrix:
         """Vectors for ``texts`` by ``encoder``; only texts it has not encoded before reach the model."""
@@ -102,6 +142,7 @@ class TextVectorMemo:
                 known[key] = np.array(row, dtype=np.float32)
             with self._lock:
                 self._vectors.update({key: known[key] for key in new})
+                self.unsaved = True
         if not texts:
             return np.zeros((0, encoder.dimension), dtype=np.float32)
         return np.stack([known[key] for key in keys])
