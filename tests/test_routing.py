@@ -186,8 +186,13 @@ def test_the_classifiers_examples_are_not_in_the_measuring_sets() -> None:
 
 # Measured with the bundled model (rules alone -> rules + classifier): routing.yaml 1.000 -> 0.982 (the rules
 # were tuned on it), routing_fresh_a.yaml 0.727 -> 0.967 (min_probability was chosen on it) and the
-# held-out routing_fresh_b.yaml 0.613 -> 0.867.
-WHOLE_ROUTER_FLOORS = {"routing.yaml": 0.95, "routing_fresh_a.yaml": 0.94, "routing_fresh_b.yaml": 0.84}
+# held-out routing_fresh_b.yaml 0.613 -> 0.867 and routing_fresh_c.yaml 0.740 -> 0.913.
+WHOLE_ROUTER_FLOORS = {
+    "routing.yaml": 0.95,
+    "routing_fresh_a.yaml": 0.94,
+    "routing_fresh_b.yaml": 0.84,
+    "routing_fresh_c.yaml": 0.89,
+}
 
 
 @pytest.mark.parametrize("path", ROUTING_SETS, ids=lambda p: p.name)
