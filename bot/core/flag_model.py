@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.flag_patterns import FlagPattern
 from bot.core.results import Signal
 from bot.core.similarity import DEFAULT_RULE, SimilarityRule
 
@@ -22,8 +22,8 @@ class RedFlag:
     explanation: str
     categories: tuple[str, ...]
     weight: int
-    patterns: tuple[re.Pattern[str], ...] = ()
-    unless: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[FlagPattern, ...] = ()
+    unless: tuple[FlagPattern, ...] = ()
     advice: str | None = None
 
     def signal(self, evidence: tuple[str, ...]) -> Signal:

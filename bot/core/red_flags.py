@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from bot.core.datafile import Slug, StrictSchema, Text, YamlDocument, read_yaml, validate
 from bot.core.flag_model import DEFAULT_SIMILARITY_FLAG, RedFlag, RedFlagSet, Thresholds
+from bot.core.flag_patterns import FlagPattern, MatchText, compile_flag_pattern, match_text
 from bot.core.indicators import FINDING_KINDS
 from bot.core.results import Signal
 from bot.core.similarity import DEFAULT_RULE, SimilarityRule
@@ -145,17 +146,17 @@ def _compile(
 
 def _compile_patterns(
     document: YamlDocument, loc: tuple[str | int, ...], name: str, sources: list[str], problems: list[Problem]
-) -> tuple[re.Pattern[str], ...]:
+) -> tuple[FlagPattern, ...]:
     compiled = []
     for index, source in enumerate(sources):
         try:
-            pattern = re.compile(source, re.IGNORECASE)
+            pattern = compile_flag_pattern(source)
         except re.error as exc:
             problems.append(
                 document.problem((*loc, index), f"flag '{name}': not a valid regular expression: {exc}")
             )
             continue
-        if pattern.search("") is not None:
+        if pattern.any_text.search("") is not None:
             problems.append(
                 document.problem((*loc, index), f"flag '{name}': this pattern matches empty text")
             )
@@ -219,27 +220,30 @@ def find_signals(text: str, flags: RedFlagSet) -> list[Signal]:
     expressions occurs in the same sentence, so "we will never ask for your PIN" does not count.
     """
     tidy = normalize_text(text)
+    matched = match_text(tidy)
     sentence_ends = [m.start() for m in _SENTENCE_END.finditer(tidy)]
     found: list[tuple[int, int, Signal]] = []
     for order, flag in enumerate(flags.flags):
-        first, evidence = _evidence(flag, tidy, sentence_ends)
+        first, evidence = _evidence(flag, tidy, matched, sentence_ends)
         if evidence:
             found.append((first, order, flag.signal(evidence)))
     found.sort(key=lambda item: (-item[2].weight, item[0], item[1]))
     return [signal for _, _, signal in found]
 
 
-def _evidence(flag: RedFlag, text: str, sentence_ends: list[int]) -> tuple[int, tuple[str, ...]]:
-    first = len(text)
+def _evidence(
+    flag: RedFlag, tidy: str, matched: MatchText, sentence_ends: list[int]
+) -> tuple[int, tuple[str, ...]]:
+    first = len(tidy)
     fragments: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
     for pattern in flag.patterns:
-        for count, match in enumerate(pattern.finditer(text)):
+        for count, match in enumerate(pattern.on(matched).finditer(matched.text)):
             if count >= MAX_MATCHES_PER_PATTERN:
                 break
             start, end = match.span()
-            fragment = tidy_evidence(match.group(0))
-            if not fragment or (flag.unless and _cancelled(flag, text, sentence_ends, start, end)):
+            fragment = tidy_evidence(tidy[start:end])  # the words as written, not lower-cased
+            if not fragment or (flag.unless and _cancelled(flag, matched, sentence_ends, start, end)):
                 continue
             first = min(first, start)
             # Words already shown in another fragment are not shown twice.
@@ -249,13 +253,13 @@ def _evidence(flag: RedFlag, text: str, sentence_ends: list[int]) -> tuple[int, 
     return first, tuple(fragments.values())
 
 
-def _cancelled(flag: RedFlag, text: str, ends: list[int], start: int, end: int) -> bool:
+def _cancelled(flag: RedFlag, matched: MatchText, ends: list[int], start: int, end: int) -> bool:
     before = bisect.bisect_left(ends, start)
     left = ends[before - 1] + 1 if before else 0
     after = bisect.bisect_left(ends, end)
-    right = ends[after] if after < len(ends) else len(text)
-    sentence = text[left:right]
-    return any(pattern.search(sentence) for pattern in flag.unless)
+    right = ends[after] if after < len(ends) else len(matched.text)
+    sentence = matched.text[left:right]
+    return any(pattern.on(matched).search(sentence) for pattern in flag.unless)
 
 
 def tidy_evidence(fragment: str) -> str:
