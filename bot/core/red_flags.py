@@ -242,6 +242,8 @@ def _evidence(
             if count >= MAX_MATCHES_PER_PATTERN:
                 break
             start, end = match.span()
+            if len(fragments) >= MAX_EVIDENCE and start >= first:
+                break  # later matches can neither add evidence nor come first
             fragment = tidy_evidence(tidy[start:end])  # the words as written, not lower-cased
             if not fragment or (flag.unless and _cancelled(flag, matched, sentence_ends, start, end)):
                 continue
