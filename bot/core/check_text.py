@@ -22,13 +22,27 @@ CHECK_INDEPENDENTLY = (
     "Check it yourself before you act: contact the person or company on a number or website you already "
     "know, never the one in the message."
 )
+ASKED_TO_ACT = (
+    "If it came with a request for money, codes or personal details, or from someone you do not know, "
+    "treat that request as a scam and check it yourself first."
+)
 TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters were checked."
 
 
-def summary_text(risk: Risk, signals: Sequence[Signal], *, checked_chars: int | None = None) -> str:
-    """One paragraph saying what was found and what the risk level means."""
+def summary_text(
+    risk: Risk, signals: Sequence[Signal], *, checked_chars: int | None = None, warning: str | None = None
+) -> str:
+    """One paragraph saying what was found and what the risk level means.
+
+    ``warning`` is the phrase that makes the message read as a warning about scams (its risk is then low).
+    """
     labels = ", ".join(s.label for s in signals)
-    if risk == "high":
+    if warning is not None and risk == "low":
+        text = (
+            f"This reads like a warning about scams rather than a scam itself (it says “{warning}”); "
+            f"the signs it describes: {labels}. {ASKED_TO_ACT}"
+        )
+    elif risk == "high":
         text = (
             f"This message shows strong signs of a scam: {labels}. Do not pay, reply or click anything in it."
         )

@@ -12,6 +12,9 @@ Scoring
   examples finds a window of the message likely enough to be a scam: weight
   ``thresholds.similarity.weight`` (2: medium on its own). This weight counts towards medium only,
   never towards high: high rests on the named flags and links.
+* A message that would be medium but contains one of ``warning_phrases`` ("we will never ask for ...",
+  "if someone offers you ...") and has nothing suspect in its links, numbers or wallets warns about scams
+  rather than makes one: it is low, and its summary says so and names the signs it describes.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
 The whole message is checked: patterns run over all of it, and it is encoded once in windows of whole
@@ -35,7 +38,14 @@ from bot.core.exemplars import ExemplarSet
 from bot.core.indicator_data import IndicatorData
 from bot.core.indicators import IndicatorReport, analyse_indicators
 from bot.core.links import defang_text
-from bot.core.red_flags import MAX_EVIDENCE, RedFlagSet, Thresholds, find_signals, tidy_evidence
+from bot.core.red_flags import (
+    MAX_EVIDENCE,
+    RedFlagSet,
+    Thresholds,
+    find_signals,
+    tidy_evidence,
+    warning_phrase,
+)
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
 from bot.core.similarity import Resemblance, resemblance, resemblance_weight
 from bot.core.windows import text_windows
@@ -88,20 +98,27 @@ def check_message(
     written without a country code.
     """
     checked = text[:MAX_CHECK_CHARS]
-    signals = find_signals(checked, flags)
     report = analyse_indicators(checked, indicators, region=region)
-    signals = _safe_evidence(signals) + indicator_signals(report, flags)
+    from_links = indicator_signals(report, flags)
+    signals = _safe_evidence(find_signals(checked, flags)) + from_links
     evidence = AdvisoryEvidence([])
     if searcher is not None:
         evidence = match_advisories(checked, searcher, exemplars)
     similar = similarity_signal(evidence.resemblance, exemplars, flags)
     risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
     signals += [similar] if similar else []
+    # A warning about scams names their signs too; only when nothing in its links or numbers is suspect
+    # and the signs do not reach high does it read as the warning it is.
+    warning = warning_phrase(checked, flags) if risk == "medium" and not from_links else None
+    risk = "low" if warning else risk
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
         summary=summary_text(
-            risk, signals, checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None
+            risk,
+            signals,
+            checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
+            warning=warning,
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),
@@ -109,6 +126,7 @@ def check_message(
         hotlines=hotlines,
         links=report.shown_links(),
         phones=report.phones,
+        warning_phrase=warning,
     )
 
 

@@ -60,6 +60,7 @@ class RedFlagSet:
     thresholds: Thresholds
     path: Path
     similarity_flag: RedFlag = DEFAULT_SIMILARITY_FLAG  # shown when a message reads like a known scam
+    warning_phrases: tuple[FlagPattern, ...] = ()  # phrases of messages that warn about scams
 
     def names(self) -> frozenset[str]:
         """Every flag name: text, indicator and similarity flags alike (checklists refer to these)."""

@@ -75,6 +75,7 @@ class _RedFlagsSchema(StrictSchema):
     flags: Annotated[list[_FlagSchema], Field(min_length=1)]
     indicator_flags: list[_FlagSchema] = Field(default_factory=list)
     similarity_flag: _SimilarityFlagSchema | None = None
+    warning_phrases: list[str] = Field(default_factory=list)
 
 
 def load_red_flags(path: Path, categories: Collection[str] | None = None) -> RedFlagSet:
@@ -90,6 +91,9 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
         _compile(document, ("indicator_flags", i), spec, problems)
         for i, spec in enumerate(schema.indicator_flags)
     ]
+    warning = _compile_patterns(
+        document, ("warning_phrases",), "warning phrase", schema.warning_phrases, problems
+    )
     problems += _cross_check(document, schema, categories)
     if problems:
         raise KnowledgeFileError(problems)
@@ -100,6 +104,7 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
         thresholds=Thresholds(schema.thresholds.medium, schema.thresholds.high, rule),
         path=path,
         similarity_flag=_similarity_flag(schema.similarity_flag, rule),
+        warning_phrases=warning,
     )
 
 
@@ -132,20 +137,25 @@ def _compile(
                 f"'{spec.name}' is found by the link and number checks: it takes no patterns",
             )
         )
+    owner = f"flag '{spec.name}'"
     return RedFlag(
         name=spec.name,
         label=spec.label,
         explanation=spec.explanation,
         categories=tuple(spec.categories),
         weight=spec.weight,
-        patterns=_compile_patterns(document, (*loc, "patterns"), spec.name, spec.patterns, problems),
-        unless=_compile_patterns(document, (*loc, "unless"), spec.name, spec.unless, problems),
+        patterns=_compile_patterns(document, (*loc, "patterns"), owner, spec.patterns, problems),
+        unless=_compile_patterns(document, (*loc, "unless"), owner, spec.unless, problems),
         advice=spec.advice,
     )
 
 
 def _compile_patterns(
-    document: YamlDocument, loc: tuple[str | int, ...], name: str, sources: list[str], problems: list[Problem]
+    document: YamlDocument,
+    loc: tuple[str | int, ...],
+    owner: str,
+    sources: list[str],
+    problems: list[Problem],
 ) -> tuple[FlagPattern, ...]:
     compiled = []
     for index, source in enumerate(sources):
@@ -153,13 +163,11 @@ def _compile_patterns(
             pattern = compile_flag_pattern(source)
         except re.error as exc:
             problems.append(
-                document.problem((*loc, index), f"flag '{name}': not a valid regular expression: {exc}")
+                document.problem((*loc, index), f"{owner}: not a valid regular expression: {exc}")
             )
             continue
         if pattern.any_text.search("") is not None:
-            problems.append(
-                document.problem((*loc, index), f"flag '{name}': this pattern matches empty text")
-            )
+            problems.append(document.problem((*loc, index), f"{owner}: this pattern matches empty text"))
             continue
         compiled.append(pattern)
     return tuple(compiled)
@@ -262,6 +270,21 @@ def _cancelled(flag: RedFlag, matched: MatchText, ends: list[int], start: int, e
     right = ends[after] if after < len(ends) else len(matched.text)
     sentence = matched.text[left:right]
     return any(pattern.on(matched).search(sentence) for pattern in flag.unless)
+
+
+def warning_phrase(text: str, flags: RedFlagSet) -> str | None:
+    """The first phrase of ``warning_phrases`` in ``text`` ("it's a scam", "we will never ask ..."), or None.
+
+    Such a phrase marks a message that warns about scams rather than makes one: a bank notice, a police
+    advisory, a relative warning the family.
+    """
+    tidy = normalize_text(text)
+    matched = match_text(tidy)
+    for pattern in flags.warning_phrases:
+        found = pattern.on(matched).search(matched.text)
+        if found is not None:
+            return tidy_evidence(tidy[found.start() : found.end()])
+    return None
 
 
 def tidy_evidence(fragment: str) -> str:

@@ -91,6 +91,7 @@ class CheckResult:
     hotlines: RegionHotlines | None
     links: tuple[str, ...] = field(default=())
     phones: tuple[str, ...] = field(default=())
+    warning_phrase: str | None = None  # set when the message reads as a warning about scams (then low)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,87 @@
+"""Messages that warn about scams: low with a summary that says so, unless their links or signs say more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.checks import check_message
+from bot.core.indicator_data import IndicatorData
+from bot.core.red_flags import RedFlagSet, load_red_flags, warning_phrase
+from bot.core.results import CheckResult
+from bot.knowledge.problems import KnowledgeFileError
+
+BANK_NOTICE = (
+    "Scammers may tell you your account is at risk and ask you to move money to a safe account. "
+    "We will never ask you to do that."
+)
+SCHOOL_WARNING = (
+    "Dear parents: if someone offers your child money to like videos or rate hotels online and then asks "
+    "them to top up an account to unlock their earnings, please report it."
+)
+
+
+def check(text: str, flags: RedFlagSet, indicators: IndicatorData) -> CheckResult:
+    return check_message(text, flags=flags, indicators=indicators, region="UK")
+
+
+@pytest.mark.parametrize("text", [BANK_NOTICE, SCHOOL_WARNING])
+def test_a_warning_about_scams_is_low_and_names_what_it_describes(
+    text: str, flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    result = check(text, flags, indicators)
+    assert result.risk == "low"
+    assert result.warning_phrase
+    assert result.signals  # the signs it describes are still shown
+    assert "warning about scams" in result.summary
+    assert result.signals[0].label in result.summary
+    assert "treat that request as a scam" in result.summary
+    words = result.summary
+    for signal in result.signals:
+        words = words.replace(signal.label, "")
+    assert "safe" not in words.lower()  # it never says the message is safe
+
+
+def test_the_same_warning_with_a_suspect_link_stays_medium(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    text = BANK_NOTICE + " Check your account now: https://secure-bank-check.top/login"
+    result = check(text, flags, indicators)
+    assert result.risk != "low"
+    assert result.warning_phrase is None
+
+
+def test_a_warning_phrase_does_not_lower_a_high_risk(flags: RedFlagSet, indicators: IndicatorData) -> None:
+    text = (
+        "We will never ask for your PIN. Your account shows 186,000 USDT with guaranteed returns. "
+        "To withdraw you must first pay 15% tax to our custodian account."
+    )
+    result = check(text, flags, indicators)
+    assert result.risk == "high"
+    assert result.warning_phrase is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If anyone from the bank calls you, do not tell them about our investigation. Keep it secret.",
+        "I will never ask you for money, my love. But the customs fee must be paid today.",
+        "If someone asks why you are moving the money, say it is for a family holiday.",
+    ],
+)
+def test_scammers_coaching_their_victims_is_not_read_as_a_warning(text: str, flags: RedFlagSet) -> None:
+    assert warning_phrase(text, flags) is None
+
+
+def test_a_broken_warning_phrase_is_named(tmp_path: Path, flags: RedFlagSet) -> None:
+    source = flags.path.read_text(encoding="utf-8")
+    broken = source.replace("warning_phrases:\n", "warning_phrases:\n  - '(unclosed'\n", 1)
+    assert broken != source
+    path = tmp_path / "red_flags.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(path)
+    problem = caught.value.problems[0]
+    assert problem.field == "warning_phrases[0]"
+    assert "warning phrase: not a valid regular expression" in problem.message
