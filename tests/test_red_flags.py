@@ -124,6 +124,26 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
     assert {"safe-account", "otp-request"} <= names(scam, flags)
 
 
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Wallet sync: enter your 12-word Secret Recovery Phrase to keep access.", "wallet-phrase-request"),
+        ("Support needs your seed phrase to validate the wallet.", "wallet-phrase-request"),
+        ("Please note our banking details have changed; pay the new account.", "payment-redirect"),
+        ("They texted a code and asked me to read it back to cancel the payment.", "otp-request"),
+        ("Now they want me to pay £100 for a merchant task to unlock the next level.", "task-deposit"),
+        ("Your card was misused. Press 9 to be transferred to the police.", "authority-threat"),
+    ],
+)
+def test_well_known_scam_requests_are_named(text: str, flag: str, flags: RedFlagSet) -> None:
+    assert flag in names(text, flags)
+
+
+def test_a_wallet_telling_you_never_to_share_the_phrase_is_not_a_request(flags: RedFlagSet) -> None:
+    text = "Reminder: we will never ask you to share your secret recovery phrase with anyone."
+    assert "wallet-phrase-request" not in names(text, flags)
+
+
 def test_disguised_letters_and_invisible_characters_do_not_hide_a_sign(flags: RedFlagSet) -> None:
     assert "guaranteed-returns" in names("𝐆𝐮𝐚𝐫𝐚𝐧𝐭𝐞𝐞𝐝 𝐫𝐞𝐭𝐮𝐫𝐧𝐬 for all members", flags)
     assert "safe-account" in names("transfer it to a sa\u200bfe acc\u00adount today", flags)
