@@ -65,6 +65,19 @@ def test_a_warning_phrase_does_not_lower_a_high_risk(flags: RedFlagSet, indicato
 @pytest.mark.parametrize(
     "text",
     [
+        "Reminder: Coinbase will never ask you to move crypto to a new wallet.",
+        "No one from Amazon will ever ask to control your computer.",
+        "Police say victims are often contacted on social media first.",
+        "SCAM ALERT: fake parcel texts are going round again.",
+    ],
+)
+def test_common_warning_wording_is_recognised(text: str, flags: RedFlagSet) -> None:
+    assert warning_phrase(text, flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "If anyone from the bank calls you, do not tell them about our investigation. Keep it secret.",
         "I will never ask you for money, my love. But the customs fee must be paid today.",
         "If someone asks why you are moving the money, say it is for a family holiday.",

@@ -133,6 +133,10 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
         ("They texted a code and asked me to read it back to cancel the payment.", "otp-request"),
         ("Now they want me to pay £100 for a merchant task to unlock the next level.", "task-deposit"),
         ("Your card was misused. Press 9 to be transferred to the police.", "authority-threat"),
+        ("Dad, it's Ben. New number, old phone broke. Are you around?", "new-number-family"),
+        ("They sometimes overpay, so please wire back any excess to my agent.", "overpayment"),
+        ("The agent says I need to pay C$900 for loan insurance first.", "upfront-fee"),
+        ("To claim, connect your wallet and pay the 0.05 ETH network gas fee.", "prize-fee"),
     ],
 )
 def test_well_known_scam_requests_are_named(text: str, flag: str, flags: RedFlagSet) -> None:
