@@ -273,7 +273,7 @@ def _cancelled(flag: RedFlag, matched: MatchText, ends: list[int], start: int, e
 
 
 def warning_phrase(text: str, flags: RedFlagSet) -> str | None:
-    """The first phrase of ``warning_phrases`` in ``text`` ("it's a scam", "we will never ask ..."), or None.
+    """The first of ``warning_phrases`` in ``text`` ("we will never ask you ...", "scam alert"), or None.
 
     Such a phrase marks a message that warns about scams rather than makes one: a bank notice, a police
     advisory, a relative warning the family.
