@@ -11,6 +11,7 @@ from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, load_red_flags, warning_phrase
 from bot.core.results import CheckResult
 from bot.knowledge.problems import KnowledgeFileError
+from bot.telegram import render
 
 BANK_NOTICE = (
     "Scammers may tell you your account is at risk and ask you to move money to a safe account. "
@@ -41,6 +42,8 @@ def test_a_warning_about_scams_is_low_and_names_what_it_describes(
     for signal in result.signals:
         words = words.replace(signal.label, "")
     assert "safe" not in words.lower()  # it never says the message is safe
+    shown = render.check(result)[0]
+    assert shown.startswith(render.WARNING_HEADER) and "does not mean it is safe" in shown
 
 
 def test_the_same_warning_with_a_suspect_link_stays_medium(

@@ -18,6 +18,7 @@ RISK_HEADERS: dict[Risk, str] = {
     "medium": "🟠 <b>Medium risk: this has warning signs of a scam.</b>",
     "low": "🟡 <b>I found few warning signs, but that does not mean it is safe.</b>",
 }
+WARNING_HEADER = "🟡 <b>This reads like a warning about scams, not a scam; that does not mean it is safe.</b>"
 LEVEL_HEADERS: dict[Risk, str] = {
     "high": "🔴 <b>High risk</b>",
     "medium": "🟠 <b>Medium risk</b>",
@@ -93,7 +94,8 @@ def answer(result: Answer) -> list[str]:
 
 def check(result: CheckResult) -> list[str]:
     """The verdict on a message: risk, the warning signs with their evidence, next steps, sources."""
-    blocks = [RISK_HEADERS[result.risk] + "\n" + esc(result.summary)]
+    header = WARNING_HEADER if result.warning_phrase else RISK_HEADERS[result.risk]
+    blocks = [header + "\n" + esc(result.summary)]
     if result.signals:
         lines = ["🚩 <b>Warning signs</b>"]
         for signal in result.signals:
