@@ -37,7 +37,7 @@ def summary_text(
     ``warning`` is the phrase that makes the message read as a warning about scams (its risk is then low).
     """
     labels = ", ".join(s.label for s in signals)
-    if warning is not None and risk == "low":
+    if warning is not None:
         text = (
             f"This reads like a warning about scams rather than a scam itself (it says “{warning}”); "
             f"the signs it describes: {labels}. {ASKED_TO_ACT}"

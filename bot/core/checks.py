@@ -43,6 +43,7 @@ from bot.core.red_flags import (
     RedFlagSet,
     Thresholds,
     find_signals,
+    prepare_text,
     tidy_evidence,
     warning_phrase,
 )
@@ -100,7 +101,8 @@ def check_message(
     checked = text[:MAX_CHECK_CHARS]
     report = analyse_indicators(checked, indicators, region=region)
     from_links = indicator_signals(report, flags)
-    signals = _safe_evidence(find_signals(checked, flags)) + from_links
+    prepared = prepare_text(checked)  # tidied once for the red flags and the warning phrases
+    signals = _safe_evidence(find_signals(prepared, flags)) + from_links
     evidence = AdvisoryEvidence([])
     if searcher is not None:
         evidence = match_advisories(checked, searcher, exemplars)
@@ -109,7 +111,7 @@ def check_message(
     signals += [similar] if similar else []
     # A warning about scams names their signs too; only when nothing in its links or numbers is suspect
     # and the signs do not reach high does it read as the warning it is.
-    warning = warning_phrase(checked, flags) if risk == "medium" and not from_links else None
+    warning = warning_phrase(prepared, flags) if risk == "medium" and not from_links else None
     risk = "low" if warning else risk
     return CheckResult(
         message_hash=text_hash(text),

@@ -41,8 +41,12 @@ class FlagPattern:
 
 @dataclass(frozen=True)
 class MatchText:
-    """The text expressions run over: the tidied message, or its lower-cased copy when that is exact."""
+    """A tidied message ready for the expressions: ``tidy`` as written, ``text`` what they run over.
 
+    ``text`` is ``tidy`` itself, or its lower-cased copy (``plain``) when that is exact.
+    """
+
+    tidy: str
     text: str
     plain: bool
 
@@ -76,8 +80,8 @@ def _lowercase_only(source: str) -> bool:
 def match_text(tidy: str) -> MatchText:
     """What to run the expressions over for the tidied message ``tidy`` (see the module's notes)."""
     if any(ord(char) > 127 and char.isalnum() for char in tidy):
-        return MatchText(tidy, plain=False)
+        return MatchText(tidy, tidy, plain=False)
     lowered = tidy.lower()
     if len(lowered) != len(tidy):
-        return MatchText(tidy, plain=False)
-    return MatchText(lowered, plain=True)
+        return MatchText(tidy, tidy, plain=False)
+    return MatchText(tidy, lowered, plain=True)

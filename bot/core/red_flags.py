@@ -221,28 +221,30 @@ def _cross_check(
     return problems
 
 
-def find_signals(text: str, flags: RedFlagSet) -> list[Signal]:
+def prepare_text(text: str) -> MatchText:
+    """``text`` tidied (see :func:`normalize_text`) and ready for matching (prepare once, match often)."""
+    return match_text(normalize_text(text))
+
+
+def find_signals(text: str | MatchText, flags: RedFlagSet) -> list[Signal]:
     """The red flags found in ``text``, strongest first, each with its evidence words.
 
     The whole text is searched (no truncation). A match is dropped when one of the flag's ``unless``
     expressions occurs in the same sentence, so "we will never ask for your PIN" does not count.
     """
-    tidy = normalize_text(text)
-    matched = match_text(tidy)
-    sentence_ends = [m.start() for m in _SENTENCE_END.finditer(tidy)]
+    matched = text if isinstance(text, MatchText) else prepare_text(text)
+    sentence_ends = [m.start() for m in _SENTENCE_END.finditer(matched.tidy)]
     found: list[tuple[int, int, Signal]] = []
     for order, flag in enumerate(flags.flags):
-        first, evidence = _evidence(flag, tidy, matched, sentence_ends)
+        first, evidence = _evidence(flag, matched, sentence_ends)
         if evidence:
             found.append((first, order, flag.signal(evidence)))
     found.sort(key=lambda item: (-item[2].weight, item[0], item[1]))
     return [signal for _, _, signal in found]
 
 
-def _evidence(
-    flag: RedFlag, tidy: str, matched: MatchText, sentence_ends: list[int]
-) -> tuple[int, tuple[str, ...]]:
-    first = len(tidy)
+def _evidence(flag: RedFlag, matched: MatchText, sentence_ends: list[int]) -> tuple[int, tuple[str, ...]]:
+    first = len(matched.tidy)
     fragments: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
     for pattern in flag.patterns:
@@ -252,7 +254,7 @@ def _evidence(
             start, end = match.span()
             if len(fragments) >= MAX_EVIDENCE and start >= first:
                 break  # later matches can neither add evidence nor come first
-            fragment = tidy_evidence(tidy[start:end])  # the words as written, not lower-cased
+            fragment = tidy_evidence(matched.tidy[start:end])  # the words as written, not lower-cased
             if not fragment or (flag.unless and _cancelled(flag, matched, sentence_ends, start, end)):
                 continue
             first = min(first, start)
@@ -272,18 +274,17 @@ def _cancelled(flag: RedFlag, matched: MatchText, ends: list[int], start: int, e
     return any(pattern.on(matched).search(sentence) for pattern in flag.unless)
 
 
-def warning_phrase(text: str, flags: RedFlagSet) -> str | None:
+def warning_phrase(text: str | MatchText, flags: RedFlagSet) -> str | None:
     """The first of ``warning_phrases`` in ``text`` ("we will never ask you ...", "scam alert"), or None.
 
     Such a phrase marks a message that warns about scams rather than makes one: a bank notice, a police
     advisory, a relative warning the family.
     """
-    tidy = normalize_text(text)
-    matched = match_text(tidy)
+    matched = text if isinstance(text, MatchText) else prepare_text(text)
     for pattern in flags.warning_phrases:
         found = pattern.on(matched).search(matched.text)
         if found is not None:
-            return tidy_evidence(tidy[found.start() : found.end()])
+            return tidy_evidence(matched.tidy[found.start() : found.end()])
     return None
 
 
