@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "FRAUDBOT_"
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+Precision = Literal["auto", "float32", "bfloat16"]  # how the model multiplies (bot.retrieval.embedder)
+PRECISIONS: tuple[Precision, ...] = ("auto", "float32", "bfloat16")
 
 
 def _config() -> SettingsConfigDict:
@@ -37,6 +39,10 @@ class RetrievalSettings(BaseSettings):
         DEFAULT_MODEL, description="Sentence-transformers model path or name; the default is the bundled one."
     )
     search_mode: str = Field("hybrid", description="dense, bm25 or hybrid.")
+    embedding_precision: Precision = Field(
+        "auto",
+        description="float32, bfloat16, or auto: bfloat16 matrix products where the CPU has them natively.",
+    )
     answer_min_score: float = Field(
         0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
     )

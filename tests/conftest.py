@@ -7,6 +7,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -26,8 +28,18 @@ from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
 from bot.settings import DEFAULT_MODEL, PathSettings, RegionSettings, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# In bfloat16 (the default where the CPU has it) a text's vector varies this little with the texts it is
+# batched with; float32 vectors agree to 1e-7. A row mixed up with another text's is far below this.
+SAME_TEXT_COSINE = 0.9999
 FIXTURE_KNOWLEDGE = ROOT / "tests" / "fixtures" / "knowledge"
 REAL_KNOWLEDGE = ROOT / "knowledge"
+
+
+def assert_same_vectors(actual: npt.NDArray[np.float32], expected: npt.NDArray[np.float32]) -> None:
+    """Row ``i`` of both encodes the same text: same shape, and each pair's cosine near 1."""
+    assert actual.shape == expected.shape
+    cosines = (actual * expected).sum(axis=1)
+    assert cosines.min(initial=1.0) >= SAME_TEXT_COSINE, cosines
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,12 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
+from conftest import assert_same_vectors
 from counting_encoder import CountingEncoder
 
 from bot.retrieval.batching import MAX_TEXTS, BatchingEncoder, padding_batch_size
 from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
 
-TOLERANCE = 1e-5
 WINDOW_S = 0.05  # wide, so threads started together certainly share a call; no timing is asserted
 TEXTS = [
     "How do fake investment live broadcasts work?",
@@ -49,7 +49,7 @@ def test_vectors_equal_direct_encoding(
     assert batching.name == encoder.name and batching.dimension == encoder.dimension
     vectors = batching.encode(TEXTS)
     assert vectors.dtype == np.float32 and vectors.shape == (len(TEXTS), encoder.dimension)
-    np.testing.assert_allclose(vectors, encoder.encode(TEXTS), atol=TOLERANCE)
+    assert_same_vectors(vectors, encoder.encode(TEXTS))
     assert batching.encode([]).shape == (0, encoder.dimension)
 
 
@@ -66,7 +66,7 @@ def test_concurrent_callers_get_their_own_rows_from_fewer_model_calls(
     with ThreadPoolExecutor(callers) as pool:
         results = list(pool.map(call, range(callers)))
     for caller, vectors in enumerate(results):
-        np.testing.assert_allclose(vectors, encoder.encode(texts_of(caller)), atol=TOLERANCE)
+        assert_same_vectors(vectors, encoder.encode(texts_of(caller)))
     assert batching.requests == callers
     assert batching.model_calls == len(counting.calls) < callers
     assert max(counting.calls) > 3  # some call really held several callers' texts
@@ -90,11 +90,11 @@ def test_an_error_reaches_only_the_caller_that_caused_it(
         good_one, failed, good_two = pool.map(call, [[TEXTS[0]], bad, [TEXTS[1], TEXTS[2]]])
     assert isinstance(failed, Exception)
     assert counting.calls[0] == 4  # the three requests shared a call, which failed; then each went alone
-    np.testing.assert_allclose(good_one, encoder.encode([TEXTS[0]]), atol=TOLERANCE)
-    np.testing.assert_allclose(good_two, encoder.encode([TEXTS[1], TEXTS[2]]), atol=TOLERANCE)
+    assert_same_vectors(good_one, encoder.encode([TEXTS[0]]))
+    assert_same_vectors(good_two, encoder.encode([TEXTS[1], TEXTS[2]]))
     with pytest.raises(type(failed)):
         batching.encode(bad)  # alone, too
-    np.testing.assert_allclose(batching.encode([TEXTS[3]]), encoder.encode([TEXTS[3]]), atol=TOLERANCE)
+    assert_same_vectors(batching.encode([TEXTS[3]]), encoder.encode([TEXTS[3]]))
 
 
 def test_large_requests_bypass_the_queue(batching: BatchingEncoder, counting: CountingEncoder) -> None:
@@ -109,11 +109,11 @@ def test_after_close_calls_go_straight_to_the_model(
 ) -> None:
     batching = BatchingEncoder(counting)
     assert batching.running
-    np.testing.assert_allclose(batching.encode([TEXTS[0]]), encoder.encode([TEXTS[0]]), atol=TOLERANCE)
+    assert_same_vectors(batching.encode([TEXTS[0]]), encoder.encode([TEXTS[0]]))
     batching.close()
     batching.close()  # twice is fine
     assert not batching.running
-    np.testing.assert_allclose(batching.encode([TEXTS[1]]), encoder.encode([TEXTS[1]]), atol=TOLERANCE)
+    assert_same_vectors(batching.encode([TEXTS[1]]), encoder.encode([TEXTS[1]]))
     assert batching.requests == 1 and len(counting.calls) == 2
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import assert_same_vectors
 from counting_encoder import CountingEncoder
 
 from bot.core.service import EXAMPLE_VECTORS_FILE, FraudCore
@@ -27,7 +28,7 @@ def test_vectors_equal_the_models_and_each_new_text_is_encoded_once(
     cached = CachingEncoder(counting)
     assert (cached.name, cached.dimension) == (encoder.name, encoder.dimension)
     first = cached.encode([TEXTS[0], TEXTS[1], TEXTS[0]])
-    np.testing.assert_allclose(first, encoder.encode([TEXTS[0], TEXTS[1], TEXTS[0]]), atol=1e-5)
+    assert_same_vectors(first, encoder.encode([TEXTS[0], TEXTS[1], TEXTS[0]]))
     assert counting.texts == [[TEXTS[0], TEXTS[1]]]  # the repeat within one call is encoded once
     again = cached.encode([TEXTS[1], TEXTS[2]])
     assert counting.texts[1:] == [[TEXTS[2]]]  # only the text not seen before reaches the model
@@ -77,7 +78,7 @@ def test_remembered_example_vectors_survive_a_restart_through_a_file(
     assert not first.unsaved
     restarted = TextVectorMemo()  # a new process
     assert restarted.read(path, counting.name) == 2
-    np.testing.assert_allclose(restarted.encode(counting, TEXTS), vectors, atol=1e-5)
+    assert_same_vectors(restarted.encode(counting, TEXTS), vectors)
     assert counting.calls == [3, 1]  # only the text that was not saved reaches the model
     assert restarted.unsaved  # the new text is not in the file yet
     assert TextVectorMemo().read(path, "another-model") == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
+from conftest import assert_same_vectors
 
 from bot.knowledge.chunking import chunk_advisory
 from bot.knowledge.loader import load_advisories
@@ -105,7 +105,7 @@ def test_vectors_stay_aligned_after_incremental_build(
             for c in index.chunks
         ]
     )
-    assert np.allclose(fresh, index.vectors, atol=1e-4)
+    assert_same_vectors(fresh, index.vectors)
 
 
 def test_build_that_dies_midway_leaves_old_index_loadable(

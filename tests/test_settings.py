@@ -54,6 +54,7 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         ("FRAUDBOT_OPERATOR_IDS", "alice", "FRAUDBOT_OPERATOR_IDS"),
         ("FRAUDBOT_WEBHOOK_PORT", "eighty", "FRAUDBOT_WEBHOOK_PORT"),
         ("FRAUDBOT_SEARCH_MODE", "magic", "FRAUDBOT_SEARCH_MODE"),
+        ("FRAUDBOT_EMBEDDING_PRECISION", "half", "FRAUDBOT_EMBEDDING_PRECISION"),
         ("FRAUDBOT_TELEGRAM_BASE_URL", "ftp://x", "FRAUDBOT_TELEGRAM_BASE_URL"),
     ],
 )

@@ -16,6 +16,7 @@ from bot.core.eval_messages import load_messages
 from bot.core.routing import classify
 from bot.core.service import FraudCore
 from bot.core.windows import text_windows
+from bot.retrieval.embedder import Encoder
 
 T = TypeVar("T")
 
@@ -30,6 +31,16 @@ def _sized(text: str, size: int) -> str:
     return (text + " ") * (size // (len(text) + 1)) + text[: size % (len(text) + 1)]
 
 
+def long_message(messages_file: Path, size: int = 4096) -> str:
+    """A forwarded chat of ``size`` characters: the scam messages of ``messages_file`` in order.
+
+    Every window of it is different text: repeating one short message would let the encoder's cache
+    encode each repeated window once and flatter the check.
+    """
+    scams = [m.text for m in load_messages(messages_file) if m.label == "scam"]
+    return "\n\n".join(scams)[:size]
+
+
 def _uncached(core: FraudCore, func: Callable[[T], object], arg: T) -> Callable[[], object]:
     """``func(arg)`` with the encoder's memory of recent texts emptied first: every call encodes."""
     clear = getattr(core.searcher.encoder, "clear", lambda: None)
@@ -41,29 +52,36 @@ def _uncached(core: FraudCore, func: Callable[[T], object], arg: T) -> Callable[
     return call
 
 
-def latency_rows(core: FraudCore) -> list[str]:
-    """p50/p95 of ask and check at 300 and 4096 characters, beside two floors for the same text.
+def latency_rows(core: FraudCore, long_text: str, float32: Encoder | None = None) -> list[str]:
+    """p50/p95 of ask and check at 300 characters and on ``long_text``, beside two floors for each.
 
     The floors: the bare search (what ``ask`` needs), and for ``check`` encoding all of the text in its
     windows, the part of the check no code of ours can avoid when every word is read by the model.
-    Every call encodes afresh (the encoder's cache is emptied before each).
+    Every call encodes afresh (the encoder's cache is emptied before each). With ``float32`` (the same
+    model in float32, when the core's encodes in bfloat16) the same windows' float32 encode is the
+    baseline beside them.
     """
     rows = [
-        "| what | p50 / p95 ms | floor: bare `search` p50 / p95 ms | floor: bare encode of all windows |",
-        "|---|---|---|---|",
+        "| what | p50 / p95 ms | floor: bare `search` p50 / p95 ms | floor: bare encode of all windows "
+        "| baseline: the same encode in float32 |",
+        "|---|---|---|---|---|",
     ]
     search = functools.partial(core.searcher.search, k=10)
-    for size in (300, 4096):
-        text = _sized(SHORT_MESSAGE, size)
+    for text in (_sized(SHORT_MESSAGE, 300), long_text):
+        size = len(text)
         floor = summary(time_calls(_uncached(core, search, text), 60))
         windows = text_windows(text)
         encode = summary(time_calls(_uncached(core, core.searcher.encoder.encode, windows), 60))
-        for name, func, encode_floor in (
-            ("ask", core.ask, "–"),
-            ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})"),
+        baseline = summary(time_calls(functools.partial(float32.encode, windows), 60)) if float32 else "–"
+        for name, func, encode_floor, encode_baseline in (
+            ("ask", core.ask, "–", "–"),
+            ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})", baseline),
         ):
             times = time_calls(_uncached(core, func, text), 60)
-            rows.append(f"| `{name}` {size} characters | {summary(times)} | {floor} | {encode_floor} |")
+            rows.append(
+                f"| `{name}` {size} characters | {summary(times)} | {floor} | {encode_floor} "
+                f"| {encode_baseline} |"
+            )
     return rows
 
 
@@ -119,10 +137,11 @@ def _share(got: Sequence[str], want: Sequence[str]) -> float:
     return statistics.mean(a == b for a, b in zip(got, want, strict=True))
 
 
-def run_core_bench(core: FraudCore, eval_dir: Path) -> str:
-    """All core figures as Markdown."""
+def run_core_bench(core: FraudCore, eval_dir: Path, float32: Encoder | None = None) -> str:
+    """All core figures as Markdown (``float32``: see :func:`latency_rows`)."""
+    long_text = long_message(eval_dir / "messages.yaml")
     sections: list[tuple[str, Callable[[], list[str]]]] = [
-        ("`ask` and `check` latency, model loaded", lambda: latency_rows(core)),
+        ("`ask` and `check` latency, model loaded", lambda: latency_rows(core, long_text, float32)),
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),

@@ -8,7 +8,7 @@ import os
 import platform
 from pathlib import Path
 
-from bot.commands.common import load_encoder
+from bot.commands.common import encoder_for, load_encoder
 from bot.settings import Settings
 
 PARTS = ("retrieval", "core", "operators")
@@ -33,7 +33,8 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
                                   EVAL_DIR / "questions", encoder, core.searcher))
     if "core" in parts:
         print("## Core: ask, check, routing (issue 4)\n")
-        print(run_core_bench(core, EVAL_DIR))
+        float32 = encoder_for(settings.retrieval.embedding_model, "float32") if encoder.bfloat16 else None
+        print(run_core_bench(core, EVAL_DIR, float32))
     if "operators" in parts:
         print("## Operators: hot reload and incremental builds (issue 6)\n")
         print(run_operators_bench(settings.paths.knowledge_dir, encoder))

@@ -12,20 +12,20 @@ from typing import Any, TextIO
 from bot.retrieval.embedder import SentenceTransformerEncoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher
-from bot.settings import Settings
+from bot.settings import Precision, Settings
 
 logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=2)
-def encoder_for(model: str) -> SentenceTransformerEncoder:
+def encoder_for(model: str, precision: Precision = "auto") -> SentenceTransformerEncoder:
     """Load a model once per process, however many commands use it."""
-    return SentenceTransformerEncoder(model)
+    return SentenceTransformerEncoder(model, precision=precision)
 
 
 def load_encoder(settings: Settings) -> SentenceTransformerEncoder:
     """The configured embedding model, loaded offline."""
-    return encoder_for(settings.retrieval.embedding_model)
+    return encoder_for(settings.retrieval.embedding_model, settings.retrieval.embedding_precision)
 
 
 def load_searcher(settings: Settings) -> Searcher:

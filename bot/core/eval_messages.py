@@ -27,7 +27,7 @@ from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
-from bot.settings import DEFAULT_MODEL
+from bot.settings import DEFAULT_MODEL, PRECISIONS, Precision
 
 if TYPE_CHECKING:
     from bot.retrieval.search import Searcher
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 DEFAULT_MESSAGES = Path("tests/eval/messages.yaml")
 DETECTION_TARGET = 0.92
 FALSE_POSITIVE_TARGET = 0.03
+
+
 @dataclass(frozen=True)
 class EvalReport:
     """Detection and false-positive rates, with the ids that missed."""
@@ -138,13 +140,15 @@ def format_report(report: EvalReport, *, with_search: bool, name: str = "") -> s
     return "\n".join(lines)
 
 
-def load_searcher(knowledge: Path, index_dir: Path, model: str = DEFAULT_MODEL) -> Searcher:
+def load_searcher(
+    knowledge: Path, index_dir: Path, model: str = DEFAULT_MODEL, precision: Precision = "auto"
+) -> Searcher:
     """The real searcher over ``knowledge``, building its index into ``index_dir`` when missing or stale."""
     from bot.retrieval.embedder import SentenceTransformerEncoder
     from bot.retrieval.lifecycle import open_index
     from bot.retrieval.search import Searcher
 
-    encoder = SentenceTransformerEncoder(model)
+    encoder = SentenceTransformerEncoder(model, precision=precision)
     index, _ = open_index(knowledge, index_dir, encoder)
     return Searcher(index, encoder)
 
@@ -169,6 +173,9 @@ def main(
     parser.add_argument("--region", default="UK", help="region for reading phone numbers (default UK)")
     parser.add_argument("--search", action="store_true", help="use the real model, index and similarity")
     parser.add_argument("--index", type=Path, default=Path("index"), help="index folder for --search")
+    parser.add_argument(
+        "--precision", choices=PRECISIONS, default="auto", help="model precision for --search (default auto)"
+    )
     args = parser.parse_args(argv)
     try:
         categories = load_categories(args.knowledge)
@@ -182,7 +189,7 @@ def main(
         print(f"cannot evaluate:\n{exc}", file=sys.stderr)
         return 2
     if searcher is None and args.search:
-        searcher = load_searcher(args.knowledge, args.index)
+        searcher = load_searcher(args.knowledge, args.index, precision=args.precision)
     if searcher is not None and exemplars is None:
         exemplars = build_exemplars(searcher.index, legit, searcher.encoder, labelled=labelled)
     met = True

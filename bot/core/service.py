@@ -63,7 +63,12 @@ class FraudCore:
         # Served messages encode from many threads at once: one batching worker shares the model calls.
         # The cache lets routing and answering one message share its vector.
         encoder = CachingEncoder(
-            encoder or BatchingEncoder(SentenceTransformerEncoder(settings.retrieval.embedding_model))
+            encoder
+            or BatchingEncoder(
+                SentenceTransformerEncoder(
+                    settings.retrieval.embedding_model, precision=settings.retrieval.embedding_precision
+                )
+            )
         )
         index, report = open_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder)
         OPERATOR_TEXTS.read(settings.paths.index_dir / EXAMPLE_VECTORS_FILE, encoder.name)
