@@ -20,6 +20,7 @@ from bot.core.exemplars import (
 from bot.core.indicators import FINDING_KINDS
 from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
 from bot.core.red_flags import load_red_flags, load_red_flags_from
+from bot.core.service import FraudCore
 from bot.core.similarity import (
     CALIBRATION_FOLDS,
     DEFAULT_RULE,
@@ -71,6 +72,21 @@ def test_the_same_examples_always_give_the_same_classifier() -> None:
     first, second = train_classifier(SCAM, LEGIT), train_classifier(SCAM, LEGIT)
     assert first is not None and second is not None
     assert np.array_equal(first.scam_probability(probe), second.scam_probability(probe))
+
+
+def test_scoring_with_the_arrays_gives_scikit_learns_probabilities(
+    core: FraudCore, encoder: SentenceTransformerEncoder
+) -> None:
+    classifier = core.exemplars.classifier
+    assert classifier is not None and classifier.scam_examples > 100
+    texts = [m.text for m in load_messages(EVAL_DIR / "messages.yaml")]
+    vectors = encoder.encode(texts)
+    expected = classifier.model.predict_proba(vectors)[:, 1]
+    np.testing.assert_allclose(classifier.scam_probability(vectors), expected, rtol=0, atol=1e-9)
+    toy = train_classifier(SCAM, LEGIT)
+    assert toy is not None
+    probe = around((0.6, 0.6, 0.2), 5, seed=3)
+    np.testing.assert_allclose(toy.scam_probability(probe), toy.model.predict_proba(probe)[:, 1], atol=1e-9)
 
 
 def test_too_few_examples_on_either_side_give_no_classifier() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.core import answers as answer_mod
 from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
 from bot.core.checks import check_message
-from bot.core.exemplars import build_exemplars
+from bot.core.exemplars import ExemplarSet, build_exemplars
 from bot.core.hotlines import hotlines_for
 from bot.core.intent_model import build_intent_classifier
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
@@ -90,6 +90,11 @@ class FraudCore:
     def data(self) -> KnowledgeData:
         """The live data files (replaced whole by :meth:`reload`)."""
         return self._data
+
+    @property
+    def exemplars(self) -> ExemplarSet:
+        """The scam check's example messages and its classifier (retrained by :meth:`reload`)."""
+        return self._exemplars
 
     @property
     def default_region(self) -> str:

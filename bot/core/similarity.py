@@ -45,10 +45,51 @@ DEFAULT_RULE = SimilarityRule()
 
 
 @dataclass(frozen=True)
+class SigmoidRbf:
+    """A trained model as arrays: the RBF support-vector decision, then its sigmoid calibration.
+
+    Scoring a message's few windows this way gives scikit-learn's probabilities (to rounding) without
+    its per-call input checks, which cost more than the arithmetic (milliseconds per check).
+    """
+
+    support: npt.NDArray[np.float64]  # support vectors, one per row
+    support_norms: npt.NDArray[np.float64]  # their squared lengths
+    coef: npt.NDArray[np.float64]  # the dual coefficient of each support vector
+    intercept: float
+    gamma: float
+    slope: float  # calibration: probability = 1 / (1 + exp(slope * decision + offset))
+    offset: float
+
+    @classmethod
+    def of(cls, model: CalibratedClassifierCV, gamma: float) -> SigmoidRbf:
+        """The arrays of a fitted ``CalibratedClassifierCV(SVC(kernel="rbf", gamma=...), ensemble=False)``."""
+        calibrated = model.calibrated_classifiers_[0]
+        svm, sigmoid = calibrated.estimator, calibrated.calibrators[0]
+        support = np.asarray(svm.support_vectors_, dtype=np.float64)
+        return cls(
+            support=support,
+            support_norms=(support**2).sum(axis=1),
+            coef=np.asarray(svm.dual_coef_[0], dtype=np.float64),
+            intercept=float(svm.intercept_[0]),
+            gamma=gamma,
+            slope=float(sigmoid.a_),
+            offset=float(sigmoid.b_),
+        )
+
+    def probability(self, vectors: Matrix) -> npt.NDArray[np.float64]:
+        """The calibrated probability of the positive class (scam) for each row of ``vectors``."""
+        rows = np.asarray(vectors, dtype=np.float64)
+        distances = (rows**2).sum(axis=1)[:, None] + self.support_norms[None, :] - 2.0 * rows @ self.support.T
+        decision = np.exp(-self.gamma * np.maximum(distances, 0.0)) @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(self.slope * decision + self.offset)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
 class ScamClassifier:
     """A trained scam-versus-legitimate classifier of sentence vectors."""
 
     model: CalibratedClassifierCV
+    scorer: SigmoidRbf
     scam_examples: int  # how many examples each side had (shown by benchmarks and tests)
     legit_examples: int
 
@@ -56,7 +97,7 @@ class ScamClassifier:
         """For each row of ``vectors``, the probability that its text is a scam."""
         if len(vectors) == 0:
             return np.zeros(0, dtype=np.float64)
-        return np.asarray(self.model.predict_proba(vectors)[:, 1], dtype=np.float64)
+        return self.scorer.probability(vectors)
 
 
 def train_classifier(scam: Matrix, legit: Matrix) -> ScamClassifier | None:
@@ -65,10 +106,11 @@ def train_classifier(scam: Matrix, legit: Matrix) -> ScamClassifier | None:
         return None
     vectors = np.vstack([scam, legit]).astype(np.float32)
     labels = np.concatenate([np.ones(len(scam), dtype=np.int8), np.zeros(len(legit), dtype=np.int8)])
+    gamma = 1.0 / (vectors.shape[1] * float(vectors.astype(np.float64).var()))  # scikit-learn's "scale"
     # Stratified folds without shuffling: the same examples always give the same model.
-    svm = SVC(C=SVM_C, kernel="rbf", class_weight="balanced")
+    svm = SVC(C=SVM_C, kernel="rbf", gamma=gamma, class_weight="balanced")
     model = CalibratedClassifierCV(svm, ensemble=False, cv=CALIBRATION_FOLDS).fit(vectors, labels)
-    return ScamClassifier(model, len(scam), len(legit))
+    return ScamClassifier(model, SigmoidRbf.of(model, gamma), len(scam), len(legit))
 
 
 @dataclass(frozen=True)
