@@ -125,7 +125,7 @@ def test_bad_limits_are_refused(counting: CountingEncoder) -> None:
 
 
 def test_short_and_long_texts_go_in_separate_model_batches() -> None:
-    question, message = "q" * 45, "m" * 190
+    question, message = "q" * 45, "m" * 900
     assert padding_batch_size([message] * 4 + [question] * 4, 32) == 4
     assert padding_batch_size([question] * 7, 32) == 7  # alike texts: one batch
     assert padding_batch_size([question] * 7, 4) == 4  # never more than asked
