@@ -72,6 +72,11 @@ def test_a_warning_phrase_does_not_lower_a_high_risk(flags: RedFlagSet, indicato
         "No one from Amazon will ever ask to control your computer.",
         "Police say victims are often contacted on social media first.",
         "SCAM ALERT: fake parcel texts are going round again.",
+        "News summary: losses to fake trading apps rose again this quarter.",
+        "Saw this on the news: a man lost his savings to a 'stock teacher' group.",
+        "Sharing this so others can learn from my mistake: the 'broker' wanted a release fee.",
+        "Someone made a fake profile with my photos. It's not me, please don't send it money.",
+        "5 signs it's an investment scam: guaranteed returns, pressure, fees to withdraw.",
     ],
 )
 def test_common_warning_wording_is_recognised(text: str, flags: RedFlagSet) -> None:
@@ -84,10 +89,22 @@ def test_common_warning_wording_is_recognised(text: str, flags: RedFlagSet) -> N
         "If anyone from the bank calls you, do not tell them about our investigation. Keep it secret.",
         "I will never ask you for money, my love. But the customs fee must be paid today.",
         "If someone asks why you are moving the money, say it is for a family holiday.",
+        "FRAUD ALERT: a payment of £950 is pending. Reply NO and call us now to secure your account.",
+        "Police say your account is linked to a crime and your money must move to a safe account.",
+        "Don't share this with others, the teacher only lets members in.",
     ],
 )
 def test_scammers_coaching_their_victims_is_not_read_as_a_warning(text: str, flags: RedFlagSet) -> None:
     assert warning_phrase(text, flags) is None
+
+
+def test_a_victims_story_told_to_warn_others_is_low(flags: RedFlagSet, indicators: IndicatorData) -> None:
+    text = (
+        "Posting this so nobody else falls for it. Last year my uncle paid a 'recovery agent' who said he "
+        "could recover the money he lost to a crypto site."
+    )
+    result = check(text, flags, indicators)
+    assert result.signals and result.risk == "low" and result.warning_phrase == "Posting this so"
 
 
 def test_a_broken_warning_phrase_is_named(tmp_path: Path, flags: RedFlagSet) -> None:
