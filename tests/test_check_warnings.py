@@ -77,6 +77,10 @@ def test_a_warning_phrase_does_not_lower_a_high_risk(flags: RedFlagSet, indicato
         "Sharing this so others can learn from my mistake: the 'broker' wanted a release fee.",
         "Someone made a fake profile with my photos. It's not me, please don't send it money.",
         "5 signs it's an investment scam: guaranteed returns, pressure, fees to withdraw.",
+        "We've stopped a card payment. Ring the number on the back of your card, not this one.",
+        "My neighbour had a text about a parcel fee and I told him it's a scam.",
+        "Read this story about fake trading groups and warn your mum please.",
+        "Pension cold calling is banned, so hang up on anyone who rings about your pension.",
     ],
 )
 def test_common_warning_wording_is_recognised(text: str, flags: RedFlagSet) -> None:

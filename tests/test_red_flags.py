@@ -137,6 +137,18 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
         ("They sometimes overpay, so please wire back any excess to my agent.", "overpayment"),
         ("The agent says I need to pay C$900 for loan insurance first.", "upfront-fee"),
         ("To claim, connect your wallet and pay the 0.05 ETH network gas fee.", "prize-fee"),
+        ("Our bond desk can offer you 10.5% a year fixed, capital protected.", "high-fixed-return"),
+        ("He said it's a fixed-rate bond paying 8.75% until 2029.", "high-fixed-return"),
+        ("We trade in a friendly study group, sharing stock ideas every morning.", "teacher-group"),
+        ("Seven evenings of live lectures on trading with our chief analyst.", "teacher-group"),
+        ("Top students get a quota of our internal fund at launch.", "insider-tip"),
+        ("Please deposit the subscription funds by noon or your credit score will be deducted.", "invest-more-pressure"),
+        ("The mentor told me to buy only through their own app.", "unofficial-app-link"),
+        ("Your mailbox is full: re-validate your mailbox today or lose messages.", "verify-via-link"),
+        ("Log in with your network credentials to keep access.", "verify-via-link"),
+        ("A solicitor rang, said his firm can get the money back for me.", "recovery-offer"),
+        ("Approved! Pay the first two months' repayments upfront and the loan is yours.", "upfront-fee"),
+        ("I won a tablet on a quiz site but they want a £3 delivery fee.", "prize-fee"),
     ],
 )
 def test_well_known_scam_requests_are_named(text: str, flag: str, flags: RedFlagSet) -> None:
@@ -164,6 +176,10 @@ def test_disguised_letters_and_invisible_characters_do_not_hide_a_sign(flags: Re
         "Mum's in hospital, the parking fees are awful. Can you send me the ward number?",
         "My daughter's teacher says the class is learning about the stock market this term.",
         "Reminder: your boiler service is on Thursday, the engineer will show ID.",
+        "Your loan: a fixed rate of 9.9% APR over 36 months.",
+        "Our 2-year fixed savings account pays 4.6% a year.",
+        "Your dental appointment is on Monday. To cancel or rearrange, call the surgery.",
+        "Your replacement card is on its way; your old card has been cancelled.",
     ],
 )
 def test_ordinary_talk_about_money_raises_no_warning_sign(text: str, flags: RedFlagSet) -> None:
