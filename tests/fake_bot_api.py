@@ -319,6 +319,7 @@ class _Handler(tornado.web.RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         arrived = time.perf_counter()
+        error: ApiError | None
         try:
             params = _decode_params(self)
         except (ValueError, UnicodeDecodeError):

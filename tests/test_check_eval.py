@@ -27,8 +27,6 @@ FRESH = sorted(EVAL_DIR.glob("messages_fresh*.yaml"))
 NOT_SAFE_PHRASE = "does not mean it is safe"
 
 
-
-
 @pytest.fixture(scope="module")
 def real_searcher(
     tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder

@@ -139,8 +139,14 @@ def test_partial_answers_can_be_evaluated(demo: Checklist) -> None:
 
 
 def test_evaluate_passes_advisories_and_hotlines_through(demo: Checklist) -> None:
-    citation = Citation("mps-2019", "Fake live broadcasts", "investment-livestream", "MPS", "2019-10-12",
-                        "https://example.org/a")
+    citation = Citation(
+        "mps-2019",
+        "Fake live broadcasts",
+        "investment-livestream",
+        "MPS",
+        "2019-10-12",
+        "https://example.org/a",
+    )
     hotlines = RegionHotlines("UK", "United Kingdom", (Hotline("Police", "999", None, "https://x.org/"),))
     outcome = evaluate(demo, walk(demo, ["yes"] * 6), [citation], hotlines)
     assert outcome.advisories == (citation,)
@@ -234,8 +240,19 @@ def test_too_many_questions_are_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "tampered",
-    ["", "garbage", "x" * 500, "abcd.123456.yyy", "....", "{tag}.{version}.yyx", "{tag}.{version}.YYY",
-     "{tag}.{version}.yyyyyyy", "{tag}.{version}.y\n", "{tag}.{version}.yy.y", "{tag}.{version}"],
+    [
+        "",
+        "garbage",
+        "x" * 500,
+        "abcd.123456.yyy",
+        "....",
+        "{tag}.{version}.yyx",
+        "{tag}.{version}.YYY",
+        "{tag}.{version}.yyyyyyy",
+        "{tag}.{version}.y\n",
+        "{tag}.{version}.yy.y",
+        "{tag}.{version}",
+    ],
 )
 def test_tampered_states_are_invalid(demo: Checklist, tampered: str) -> None:
     text = tampered.replace("{tag}", demo.tag).replace("{version}", demo.version)
@@ -278,10 +295,21 @@ def test_a_new_checklist_file_works_without_code_changes(tmp_path: Path) -> None
             {"id": "money-asked", "label": "Asked for money", "advice": "Refuse; tell someone you trust."},
         ],
         "questions": [
-            {"id": "never-met", "stage": "met-online", "text": "Have you never met them in person?",
-             "weight": 1, "why": "Scammers avoid meeting."},
-            {"id": "emergency", "stage": "money-asked", "text": "Did they ask for money for an emergency?",
-             "weight": 4, "why": "Sudden emergencies are the classic request.", "red_flag": "urgent-money"},
+            {
+                "id": "never-met",
+                "stage": "met-online",
+                "text": "Have you never met them in person?",
+                "weight": 1,
+                "why": "Scammers avoid meeting.",
+            },
+            {
+                "id": "emergency",
+                "stage": "money-asked",
+                "text": "Did they ask for money for an emergency?",
+                "weight": 4,
+                "why": "Sudden emergencies are the classic request.",
+                "red_flag": "urgent-money",
+            },
         ],
         "verdicts": [
             {"level": "high", "min_score": 4, "text": "Strong signs of a romance scam."},

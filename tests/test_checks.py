@@ -39,8 +39,6 @@ UK = RegionHotlines(
 NOT_SAFE_PHRASE = "does not mean it is safe"
 
 
-
-
 class RecordingSearcher:
     """The real searcher, noting every window it is asked to search."""
 

@@ -37,8 +37,12 @@ def test_loads_regions_and_contacts_in_order() -> None:
         "United Kingdom",
         (
             Hotline("Police emergency", "999", None, "https://example.org/uk/police"),
-            Hotline("Fraud reporting", "0300 000 0000", "https://report.example.org/uk",
-                    "https://example.org/uk/report"),
+            Hotline(
+                "Fraud reporting",
+                "0300 000 0000",
+                "https://report.example.org/uk",
+                "https://example.org/uk/report",
+            ),
         ),
     )
     assert hotlines["global"].contacts[0].number is None
@@ -46,8 +50,16 @@ def test_loads_regions_and_contacts_in_order() -> None:
 
 @pytest.mark.parametrize(
     ("region", "expected"),
-    [("UK", "UK"), ("uk", "UK"), (" GB ", "UK"), ("HK", "HK"), ("FR", "global"), (None, "global"),
-     ("", "global"), ("GLOBAL", "global")],
+    [
+        ("UK", "UK"),
+        ("uk", "UK"),
+        (" GB ", "UK"),
+        ("HK", "HK"),
+        ("FR", "global"),
+        (None, "global"),
+        ("", "global"),
+        ("GLOBAL", "global"),
+    ],
 )
 def test_lookup_falls_back_to_global(region: str | None, expected: str) -> None:
     found = hotlines_for(load_hotlines(FIXTURE), region)
@@ -80,15 +92,24 @@ def test_plain_text_lists_every_contact() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("        source_url: https://example.org/uk/police\n", "",
-         "regions.UK.contacts[0].source_url: required field is missing @ 6"),
+        (
+            "        source_url: https://example.org/uk/police\n",
+            "",
+            "regions.UK.contacts[0].source_url: required field is missing @ 6",
+        ),
         ('        number: "18222"\n', "", "regions.HK.contacts[0]: a contact needs a number or a url"),
-        ('number: "999"', "number: 999", 'regions.UK.contacts[0].number: write the number in quotes, e.g.'),
+        ('number: "999"', "number: 999", "regions.UK.contacts[0].number: write the number in quotes, e.g."),
         ('number: "999"', 'number: "call 999"', "regions.UK.contacts[0].number: must be a phone number"),
-        ("url: https://report.example.org/uk", "url: report.example.org",
-         "regions.UK.contacts[1].url: must be an http:// or https:// address (got 'report.example.org')"),
-        ("source_url: https://example.org/hk/helpline", "source_url: ''",
-         "regions.HK.contacts[0].source_url: must be an http:// or https:// address"),
+        (
+            "url: https://report.example.org/uk",
+            "url: report.example.org",
+            "regions.UK.contacts[1].url: must be an http:// or https:// address (got 'report.example.org')",
+        ),
+        (
+            "source_url: https://example.org/hk/helpline",
+            "source_url: ''",
+            "regions.HK.contacts[0].source_url: must be an http:// or https:// address",
+        ),
         ("  HK:", "  hk:", "regions.hk: 'hk' is not a region code: use two capital letters (UK, US, HK ...)"),
         ("  HK:", "  Hong Kong:", "regions.Hong Kong: 'Hong Kong' is not a region code"),
         ("  HK:", "  UK:", "regions.UK: this key appears twice @ 13"),

@@ -61,8 +61,9 @@ def test_the_examples_file_loads_and_bad_entries_are_named(tmp_path: Path) -> No
     message = str(caught.value)
     assert "min_probability" in message and "examples[1].intent" in message
     twice = write(
-        tmp_path, "min_probability: 0.5\nexamples:\n  - {intent: paid, text: 'I paid'}\n"
-        "  - {intent: question, text: ' i PAID '}\n"
+        tmp_path,
+        "min_probability: 0.5\nexamples:\n  - {intent: paid, text: 'I paid'}\n"
+        "  - {intent: question, text: ' i PAID '}\n",
     )
     with pytest.raises(KnowledgeFileError) as caught:
         load_intent_examples(twice)

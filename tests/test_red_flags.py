@@ -35,7 +35,6 @@ indicator_flags:
 )
 
 
-
 def names(text: str, flags: RedFlagSet) -> set[str]:
     return {s.name for s in find_signals(text, flags)}
 
@@ -142,7 +141,7 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
         ("We trade in a friendly study group, sharing stock ideas every morning.", "teacher-group"),
         ("Seven evenings of live lectures on trading with our chief analyst.", "teacher-group"),
         ("Top students get a quota of our internal fund at launch.", "insider-tip"),
-        ("Please deposit the subscription funds by noon or your credit score will be deducted.", "invest-more-pressure"),
+        ("Deposit the subscription funds by noon or credit score will be deducted.", "invest-more-pressure"),
         ("The mentor told me to buy only through their own app.", "unofficial-app-link"),
         ("Your mailbox is full: re-validate your mailbox today or lose messages.", "verify-via-link"),
         ("Log in with your network credentials to keep access.", "verify-via-link"),

@@ -54,7 +54,7 @@ def test_dev_set_accuracy(rules: IntentRules) -> None:
     [
         # a question wrapping a pasted message is a message to check
         ("Is this a scam? 'Your parcel is held, pay £1.99 at hxxp://parcel-fee.top'", "check"),
-        ('is this real?? “Dear customer, your account will be closed today, verify here”', "check"),
+        ("is this real?? “Dear customer, your account will be closed today, verify here”", "check"),
         ("I got this text: Your Netflix payment failed, update your card details to keep watching", "check"),
         # first-person questions stay questions, even with scam words in them
         ("How do I know if a stock tips group is a scam?", "question"),
@@ -103,8 +103,21 @@ def test_pasted_cues_add_up(rules: IntentRules) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\t ", "\x00\x01\x02", "🙂" * 50, "你好，这是诈骗吗？", "A" * 100_000, "?" * 5000,
-     "(((((((((((", "'" * 300, '"' + "x" * 10_000, "http://" * 2000, "1" * 10_000, "\u202e\u200b" * 100],
+    [
+        "",
+        "   \n\t ",
+        "\x00\x01\x02",
+        "🙂" * 50,
+        "你好，这是诈骗吗？",
+        "A" * 100_000,
+        "?" * 5000,
+        "(((((((((((",
+        "'" * 300,
+        '"' + "x" * 10_000,
+        "http://" * 2000,
+        "1" * 10_000,
+        "\u202e\u200b" * 100,
+    ],
 )
 def test_hostile_input_gets_an_intent_not_a_crash(rules: IntentRules, text: str) -> None:
     assert classify(text, rules) in get_args(Intent)

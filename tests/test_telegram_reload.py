@@ -121,7 +121,8 @@ async def test_a_broken_file_is_skipped_named_to_operators_and_the_rest_keeps_se
     text = "\n".join(r["text"] for r in replies)
     assert text.startswith("🔄 Reloaded (operator): 5 advisories")
     assert "Problems" in text and problem in text
-    assert watch_of(bot).reloader.last is not None and watch_of(bot).reloader.last.trigger == "operator"
+    last = watch_of(bot).reloader.last
+    assert last is not None and last.trigger == "operator"
 
 
 async def test_operators_can_force_a_reload_and_strangers_cannot(bot: RunningBot) -> None:

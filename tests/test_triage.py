@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TRIAGE = ROOT / "knowledge" / "triage.yaml"
 HOTLINES = Path(__file__).parent / "fixtures" / "core" / "hotlines.yaml"
 CITATION = Citation(
-    "us-ftc-withdrawal-fees", "Fake withdrawal fees", "investment-platform", "FTC", "2022-01-01",
+    "us-ftc-withdrawal-fees",
+    "Fake withdrawal fees",
+    "investment-platform",
+    "FTC",
+    "2022-01-01",
     "https://example.org/ftc",
 )
 
@@ -64,8 +68,17 @@ def test_without_hotlines_the_step_still_says_where_to_report(template: TriageTe
 def test_evidence_list_covers_what_the_police_ask_for(template: TriageTemplate) -> None:
     result = build_triage(template, None, [])
     evidence = " | ".join(result.evidence_checklist).lower()
-    for item in ("chat logs", "usernames", "profile links", "web addresses", "apps", "transaction records",
-                 "wallet address", "phone numbers", "screenshots"):
+    for item in (
+        "chat logs",
+        "usernames",
+        "profile links",
+        "web addresses",
+        "apps",
+        "transaction records",
+        "wallet address",
+        "phone numbers",
+        "screenshots",
+    ):
         assert item in evidence, item
 
 

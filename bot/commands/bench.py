@@ -27,12 +27,22 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     core = FraudCore.load(settings, encoder=encoder)
     # Beside the bfloat16 model's figures, the same model in float32 as their baseline.
     float32 = encoder_for(settings.retrieval.embedding_model, "float32") if encoder.bfloat16 else None
-    print(f"<!-- fraudbot bench --parts {','.join(parts)}: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()} -->\n")
+    print(
+        f"<!-- fraudbot bench --parts {','.join(parts)}: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()} -->\n"
+    )
     if "retrieval" in parts:
         print("## Retrieval (issue 2 / 3)\n")
-        print(run_retrieval_bench(settings.paths.knowledge_dir, settings.paths.index_dir,
-                                  EVAL_DIR / "questions", encoder, core.searcher, float32))
+        print(
+            run_retrieval_bench(
+                settings.paths.knowledge_dir,
+                settings.paths.index_dir,
+                EVAL_DIR / "questions",
+                encoder,
+                core.searcher,
+                float32,
+            )
+        )
     if "core" in parts:
         print("## Core: ask, check, routing (issue 4)\n")
         print(run_core_bench(core, EVAL_DIR, float32))

@@ -29,8 +29,9 @@ def cmd_index_build(settings: Settings, args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    report = build_index(settings.paths.knowledge_dir, settings.paths.index_dir, encoder, full=args.full,
-                         progress=progress)
+    report = build_index(
+        settings.paths.knowledge_dir, settings.paths.index_dir, encoder, full=args.full, progress=progress
+    )
     bar.close()
     for problem in report.problems:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
@@ -87,7 +88,9 @@ def index_status(settings: Settings) -> dict[str, Any]:
         "examples": manifest["counts"].get("examples", 0),
         "last_build": manifest.get("last_build", {}),
         "changed_since_build": {
-            "added": changes.added, "changed": changes.changed, "removed": changes.removed,
+            "added": changes.added,
+            "changed": changes.changed,
+            "removed": changes.removed,
         },
         "skipped": _skipped_now(settings, manifest.get("skipped", [])),
     }
@@ -109,11 +112,19 @@ def cmd_index_status(settings: Settings, args: argparse.Namespace) -> int:
     if status["model"] != status["configured_model"]:
         print(f"             configured model is {status['configured_model']}: the next start rebuilds")
     last = status["last_build"]
-    how = (f" ({'full' if last.get('full') else 'incremental'}, {last.get('seconds', 0):.1f}s, "
-           f"{last.get('embedded', 0)} chunks embedded, {last.get('reused', 0)} reused)") if last else ""
+    how = (
+        (
+            f" ({'full' if last.get('full') else 'incremental'}, {last.get('seconds', 0):.1f}s, "
+            f"{last.get('embedded', 0)} chunks embedded, {last.get('reused', 0)} reused)"
+        )
+        if last
+        else ""
+    )
     print(f"built at:    {status['built_at']}{how}")
-    print(f"advisories:  {status['advisories']}  chunks: {status['chunks']} "
-          f"({status['examples']} example messages)")
+    print(
+        f"advisories:  {status['advisories']}  chunks: {status['chunks']} "
+        f"({status['examples']} example messages)"
+    )
     changed = status["changed_since_build"]
     for kind in ("added", "changed", "removed"):
         for name in changed[kind]:
@@ -150,6 +161,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     """Search the advisories; --jsonl reads queries from stdin."""
     searcher = load_searcher(settings)
     if args.jsonl:
+
         def handle(texts: list[str]) -> list[dict[str, Any]]:
             return [{"hits": [hit_json(h) for h in found]} for found in searcher.search_many(texts, args.k)]
 

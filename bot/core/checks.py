@@ -202,9 +202,7 @@ def match_advisories(
         for hit in searcher.search_vector(window, vector, per_window)
     ]
     found = (
-        resemblance(vectors, exemplars.classifier, exemplars.scam_vectors)
-        if exemplars is not None
-        else None
+        resemblance(vectors, exemplars.classifier, exemplars.scam_vectors) if exemplars is not None else None
     )
     return AdvisoryEvidence(group_by_advisory(hits), found)
 

@@ -122,9 +122,7 @@ class Resemblance:
     window: int
 
 
-def resemblance(
-    windows: Matrix, classifier: ScamClassifier | None, examples: Matrix
-) -> Resemblance | None:
+def resemblance(windows: Matrix, classifier: ScamClassifier | None, examples: Matrix) -> Resemblance | None:
     """The window the classifier finds most scam-like, with the advisory example nearest to it.
 
     ``windows`` and ``examples`` (the advisories' example messages) hold L2-normalised rows of the same
