@@ -177,6 +177,7 @@ def test_disguised_letters_and_invisible_characters_do_not_hide_a_sign(flags: Re
         "Reminder: your boiler service is on Thursday, the engineer will show ID.",
         "Your loan: a fixed rate of 9.9% APR over 36 months.",
         "Our 2-year fixed savings account pays 4.6% a year.",
+        "Dad's bond is 4.9% fixed, and the fixed-rate ISA at 3.8% is fine too.",
         "Your dental appointment is on Monday. To cancel or rearrange, call the surgery.",
         "Your replacement card is on its way; your old card has been cancelled.",
     ],
