@@ -41,7 +41,7 @@ class RetrievalSettings(BaseSettings):
     search_mode: str = Field("hybrid", description="dense, bm25 or hybrid.")
     embedding_precision: Precision = Field(
         "auto",
-        description="float32, bfloat16, or auto: bfloat16 matrix products where the CPU has them natively.",
+        description="float32, bfloat16, or auto: bfloat16 matrix products where the CPU has AMX.",
     )
     answer_min_score: float = Field(
         0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
