@@ -23,7 +23,7 @@ from bot.core.red_flags import RedFlagSet, load_red_flags_from  # noqa: E402
 from bot.core.service import FraudCore  # noqa: E402
 from bot.knowledge.loader import load_categories  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
-from bot.retrieval.embedder import SentenceTransformerEncoder  # noqa: E402
+from bot.retrieval.embedder import Encoder  # noqa: E402
 from bot.retrieval.search import Searcher, SearchIndex  # noqa: E402
 from bot.settings import DEFAULT_MODEL, PathSettings, RegionSettings, Settings  # noqa: E402
 
@@ -49,7 +49,7 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def encoder() -> SentenceTransformerEncoder:
+def encoder() -> Encoder:
     """The real bundled all-MiniLM-L6-v2, loaded once for the whole session (shared with the CLI cache)."""
     return encoder_for(DEFAULT_MODEL)
 
@@ -68,9 +68,7 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_index(
-    tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
-) -> Iterator[Path]:
+def built_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[Path]:
     """A real index of the fixture knowledge, built once; tests must not modify it."""
     root = tmp_path_factory.mktemp("built")
     knowledge = make_knowledge(root / "knowledge")
@@ -79,15 +77,13 @@ def built_index(
 
 
 @pytest.fixture(scope="session")
-def searcher(built_index: Path, encoder: SentenceTransformerEncoder) -> Searcher:
+def searcher(built_index: Path, encoder: Encoder) -> Searcher:
     """Hybrid search over the session index."""
     return Searcher(SearchIndex.load(built_index / "index"), encoder)
 
 
 @pytest.fixture(scope="session")
-def core(
-    built_index: Path, encoder: SentenceTransformerEncoder, tmp_path_factory: pytest.TempPathFactory
-) -> FraudCore:
+def core(built_index: Path, encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> FraudCore:
     """The real core over the session's fixture index, the real data files and the real model."""
     paths = PathSettings(
         knowledge_dir=built_index / "knowledge",

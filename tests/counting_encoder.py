@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 
-from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder, Matrix
 
 
 class CountingEncoder:
     """The real encoder, recording the texts of each call."""
 
-    def __init__(self, inner: SentenceTransformerEncoder) -> None:
+    def __init__(self, inner: Encoder) -> None:
         self.inner = inner
         self.texts: list[list[str]] = []
         self._lock = threading.Lock()

@@ -12,12 +12,12 @@ from fake_bot_api import FakeBotApi
 from telegram_harness import OPERATOR, RunningBot, bot_settings
 
 from bot.core.service import FraudCore
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, RegionSettings, Settings
 
 
 @pytest.fixture
-def own_core(built_index: Path, encoder: SentenceTransformerEncoder, tmp_path: Path) -> FraudCore:
+def own_core(built_index: Path, encoder: Encoder, tmp_path: Path) -> FraudCore:
     """A core over a private copy of the session index, for tests that reload (and so rewrite) it."""
     shutil.copytree(built_index, tmp_path / "copy")
     paths = PathSettings(

@@ -14,7 +14,7 @@ from conftest import assert_same_vectors
 from counting_encoder import CountingEncoder
 
 from bot.retrieval.batching import MAX_TEXTS, BatchingEncoder, padding_batch_size
-from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder, Matrix
 
 WINDOW_S = 0.05  # wide, so threads started together certainly share a call; no timing is asserted
 TEXTS = [
@@ -28,7 +28,7 @@ TEXTS = [
 
 
 @pytest.fixture
-def counting(encoder: SentenceTransformerEncoder) -> CountingEncoder:
+def counting(encoder: Encoder) -> CountingEncoder:
     return CountingEncoder(encoder)
 
 
@@ -43,9 +43,7 @@ def texts_of(caller: int) -> list[str]:
     return [f"{TEXTS[(caller + i) % len(TEXTS)]} (caller {caller}, part {i})" for i in range(caller % 3 + 1)]
 
 
-def test_vectors_equal_direct_encoding(
-    batching: BatchingEncoder, encoder: SentenceTransformerEncoder
-) -> None:
+def test_vectors_equal_direct_encoding(batching: BatchingEncoder, encoder: Encoder) -> None:
     assert batching.name == encoder.name and batching.dimension == encoder.dimension
     vectors = batching.encode(TEXTS)
     assert vectors.dtype == np.float32 and vectors.shape == (len(TEXTS), encoder.dimension)
@@ -54,7 +52,7 @@ def test_vectors_equal_direct_encoding(
 
 
 def test_concurrent_callers_get_their_own_rows_from_fewer_model_calls(
-    batching: BatchingEncoder, counting: CountingEncoder, encoder: SentenceTransformerEncoder
+    batching: BatchingEncoder, counting: CountingEncoder, encoder: Encoder
 ) -> None:
     callers = 24
     start = threading.Barrier(callers)
@@ -74,7 +72,7 @@ def test_concurrent_callers_get_their_own_rows_from_fewer_model_calls(
 
 
 def test_an_error_reaches_only_the_caller_that_caused_it(
-    batching: BatchingEncoder, counting: CountingEncoder, encoder: SentenceTransformerEncoder
+    batching: BatchingEncoder, counting: CountingEncoder, encoder: Encoder
 ) -> None:
     bad = cast(list[str], [None])  # the real tokenizer refuses a non-string
     start = threading.Barrier(3)
@@ -104,9 +102,7 @@ def test_large_requests_bypass_the_queue(batching: BatchingEncoder, counting: Co
     assert batching.requests == 0 and counting.calls == [len(many)]  # one direct call, not queued
 
 
-def test_after_close_calls_go_straight_to_the_model(
-    counting: CountingEncoder, encoder: SentenceTransformerEncoder
-) -> None:
+def test_after_close_calls_go_straight_to_the_model(counting: CountingEncoder, encoder: Encoder) -> None:
     batching = BatchingEncoder(counting)
     assert batching.running
     assert_same_vectors(batching.encode([TEXTS[0]]), encoder.encode([TEXTS[0]]))

@@ -16,7 +16,7 @@ from bot.core.red_flags import RedFlagSet
 from bot.core.results import CheckResult
 from bot.knowledge.loader import load_categories
 from bot.retrieval.build import build_index
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 from bot.retrieval.search import Searcher, SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +28,7 @@ NOT_SAFE_PHRASE = "does not mean it is safe"
 
 
 @pytest.fixture(scope="module")
-def real_searcher(
-    tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
-) -> Iterator[Searcher]:
+def real_searcher(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[Searcher]:
     """Hybrid search over a real index of the real knowledge folder, built once for this module."""
     index_dir = tmp_path_factory.mktemp("real-index")
     build_index(KNOWLEDGE, index_dir, encoder)

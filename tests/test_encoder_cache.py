@@ -12,18 +12,18 @@ from counting_encoder import CountingEncoder
 
 from bot.core.service import EXAMPLE_VECTORS_FILE, FraudCore
 from bot.retrieval.cache import CachingEncoder, TextVectorMemo, text_key
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 
 TEXTS = ["Is this a scam?", "Pay the £2 parcel fee at hxxp://fee.top", "hello"]
 
 
 @pytest.fixture
-def counting(encoder: SentenceTransformerEncoder) -> CountingEncoder:
+def counting(encoder: Encoder) -> CountingEncoder:
     return CountingEncoder(encoder)
 
 
 def test_vectors_equal_the_models_and_each_new_text_is_encoded_once(
-    counting: CountingEncoder, encoder: SentenceTransformerEncoder
+    counting: CountingEncoder, encoder: Encoder
 ) -> None:
     cached = CachingEncoder(counting)
     assert (cached.name, cached.dimension) == (encoder.name, encoder.dimension)

@@ -13,7 +13,7 @@ from bot.knowledge.loader import load_advisories
 from bot.retrieval import build as build_module
 from bot.retrieval import store
 from bot.retrieval.build import build_index
-from bot.retrieval.embedder import Matrix, SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder, Matrix
 from bot.retrieval.lifecycle import knowledge_changes, open_index
 from bot.retrieval.search import Searcher, SearchIndex
 
@@ -45,7 +45,7 @@ Sellers on social media offer sold-out festival tickets and ask for a bank trans
 class CountingEncoder:
     """The real encoder, counting how many texts it embeds."""
 
-    def __init__(self, inner: SentenceTransformerEncoder, name: str | None = None) -> None:
+    def __init__(self, inner: Encoder, name: str | None = None) -> None:
         self.inner = inner
         self.encoded = 0
         self._name = name or inner.name
@@ -64,7 +64,7 @@ class CountingEncoder:
 
 
 def test_incremental_add_embeds_only_new_chunks(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     counting = CountingEncoder(encoder)
     first = build_index(knowledge_dir, tmp_path / "index", counting)
@@ -90,7 +90,7 @@ def test_incremental_add_embeds_only_new_chunks(
 
 
 def test_vectors_stay_aligned_after_incremental_build(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     build_index(knowledge_dir, tmp_path / "index", encoder)
     (knowledge_dir / "advisories" / "fx-romance.md").unlink()
@@ -109,7 +109,7 @@ def test_vectors_stay_aligned_after_incremental_build(
 
 
 def test_build_that_dies_midway_leaves_old_index_loadable(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder, monkeypatch: pytest.MonkeyPatch
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, encoder)
@@ -131,9 +131,7 @@ def test_build_that_dies_midway_leaves_old_index_loadable(
     assert len(list((index_dir / store.BUILDS).iterdir())) == 2  # abandoned folder cleaned, previous kept
 
 
-def test_broken_file_is_skipped_and_reported(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
-) -> None:
+def test_broken_file_is_skipped_and_reported(knowledge_dir: Path, tmp_path: Path, encoder: Encoder) -> None:
     (knowledge_dir / "advisories" / "broken.md").write_text(
         NEW_ADVISORY.replace("category: shopping", "category: nope")
     )
@@ -152,9 +150,7 @@ def test_broken_file_is_skipped_and_reported(
     assert not knowledge_changes(knowledge_dir, manifest).any  # a known-broken file is not "new"
 
 
-def test_other_model_forces_full_rebuild(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
-) -> None:
+def test_other_model_forces_full_rebuild(knowledge_dir: Path, tmp_path: Path, encoder: Encoder) -> None:
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, encoder)
     other = CountingEncoder(encoder, name="another-model")
@@ -166,7 +162,7 @@ def test_other_model_forces_full_rebuild(
 
 
 def test_open_index_refreshes_changed_knowledge(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     index_dir = tmp_path / "index"
     _, report = open_index(knowledge_dir, index_dir, encoder)
@@ -184,9 +180,7 @@ def test_open_index_refreshes_changed_knowledge(
     assert report is not None and "fx-parcel2" in index.advisories
 
 
-def test_title_change_re_embeds_section_chunks(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
-) -> None:
+def test_title_change_re_embeds_section_chunks(knowledge_dir: Path, tmp_path: Path, encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
     build_index(knowledge_dir, tmp_path / "index", counting)
     path = knowledge_dir / "advisories" / "fx-parcel.md"
@@ -201,7 +195,7 @@ def test_title_change_re_embeds_section_chunks(
 
 
 def test_fixed_skipped_file_is_picked_up_at_next_start(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     path = knowledge_dir / "advisories" / "fx-ticket.md"
     path.write_text(NEW_ADVISORY.replace("category: shopping", "category: shoping"))

@@ -17,7 +17,7 @@ from bot.core.intent_model import (
     train_intent_classifier,
 )
 from bot.knowledge.problems import KnowledgeFileError
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -79,7 +79,7 @@ def test_the_real_examples_cover_every_intent_with_many_lines() -> None:
 
 
 def test_the_classifier_learns_intents_and_only_speaks_up_when_sure(
-    encoder: SentenceTransformerEncoder,
+    encoder: Encoder,
 ) -> None:
     classifier = build_intent_classifier(EXAMPLES, encoder)
     assert classifier is not None and set(classifier.model.classes_) == {"paid", "question", "greeting"}
@@ -93,7 +93,7 @@ def test_the_classifier_learns_intents_and_only_speaks_up_when_sure(
     assert build_intent_classifier(None, encoder) is None
 
 
-def test_example_texts_are_encoded_once_per_process(encoder: SentenceTransformerEncoder) -> None:
+def test_example_texts_are_encoded_once_per_process(encoder: Encoder) -> None:
     counting = CountingEncoder(encoder)
     texts = IntentExamples(0.5, tuple((i, f"{t} (memo test)") for i, t in EXAMPLES.examples))
     assert build_intent_classifier(texts, counting) is not None

@@ -21,7 +21,7 @@ from bot.knowledge.chunking import chunk_advisory
 from bot.knowledge.loader import load_advisories
 from bot.retrieval import store
 from bot.retrieval.build import BuildReport, build_index
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import SearchIndex
 from bot.settings import PathSettings, Settings
@@ -107,7 +107,7 @@ def assert_consistent(index_dir: Path, knowledge_dir: Path) -> SearchIndex:
 
 
 def test_kill_9_during_embedding_keeps_the_old_index_and_the_next_start_rebuilds(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, encoder)
@@ -134,7 +134,7 @@ def test_kill_9_during_embedding_keeps_the_old_index_and_the_next_start_rebuilds
 
 
 def test_kill_9_while_writing_the_build_folder_leaves_it_unused_then_cleaned(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, encoder)
@@ -166,7 +166,7 @@ def test_kill_9_while_writing_the_build_folder_leaves_it_unused_then_cleaned(
 
 
 def test_two_builds_at_once_are_serialised_by_the_lock(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     index_dir = tmp_path / "index"
     add_real_advisories(knowledge_dir, 12)

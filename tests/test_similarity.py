@@ -32,7 +32,7 @@ from bot.core.similarity import (
 )
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 from bot.retrieval.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +74,7 @@ def test_the_same_examples_always_give_the_same_classifier() -> None:
     assert np.array_equal(first.scam_probability(probe), second.scam_probability(probe))
 
 
-def test_scoring_with_the_arrays_gives_scikit_learns_probabilities(
-    core: FraudCore, encoder: SentenceTransformerEncoder
-) -> None:
+def test_scoring_with_the_arrays_gives_scikit_learns_probabilities(core: FraudCore, encoder: Encoder) -> None:
     classifier = core.exemplars.classifier
     assert classifier is not None and classifier.scam_examples > 100
     texts = [m.text for m in load_messages(EVAL_DIR / "messages.yaml")]
@@ -126,7 +124,7 @@ def test_without_windows_a_classifier_or_examples_there_is_nothing_to_compare() 
 
 
 def test_with_the_real_model_a_scam_is_likely_and_a_bank_notice_is_not(
-    encoder: SentenceTransformerEncoder,
+    encoder: Encoder,
 ) -> None:
     scam = encoder.encode(
         [
@@ -234,7 +232,7 @@ def test_labelled_messages_load_and_bad_ones_are_named(tmp_path: Path) -> None:
 
 
 def test_exemplars_come_from_the_index_and_operator_texts_are_encoded_once(
-    searcher: Searcher, encoder: SentenceTransformerEncoder
+    searcher: Searcher, encoder: Encoder
 ) -> None:
     counting = CountingEncoder(encoder)
     legit = tuple(LegitimateExample("a", f"Your order number {n} has shipped (memo test).") for n in range(6))

@@ -18,7 +18,7 @@ from bot.core.service import FraudCore
 from bot.core.watcher import KnowledgeFilter, KnowledgeReloader, ReloadOutcome, changed_files, watch_knowledge
 from bot.knowledge.chunking import chunk_advisory
 from bot.knowledge.loader import load_advisories
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, Settings
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
@@ -63,7 +63,7 @@ class Watching:
         return await asyncio.wait_for(self.outcomes.get(), WAIT)
 
 
-def load_core(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder) -> FraudCore:
+def load_core(knowledge_dir: Path, tmp_path: Path, encoder: Encoder) -> FraudCore:
     paths = PathSettings(
         knowledge_dir=knowledge_dir, index_dir=tmp_path / "index", data_dir=tmp_path / "data"
     )
@@ -71,9 +71,7 @@ def load_core(knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerE
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def watching(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
-) -> AsyncIterator[Watching]:
+async def watching(knowledge_dir: Path, tmp_path: Path, encoder: Encoder) -> AsyncIterator[Watching]:
     core = load_core(knowledge_dir, tmp_path, encoder)
     outcomes: asyncio.Queue[ReloadOutcome] = asyncio.Queue()
     reloader = KnowledgeReloader(core, on_reload=outcomes.put_nowait)
@@ -167,7 +165,7 @@ async def test_broken_categories_keep_the_previous_index_serving(watching: Watch
 
 @session_loop
 async def test_a_burst_of_requests_costs_at_most_one_extra_reload(
-    knowledge_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+    knowledge_dir: Path, tmp_path: Path, encoder: Encoder
 ) -> None:
     core = load_core(knowledge_dir, tmp_path, encoder)
     seen: list[ReloadOutcome] = []

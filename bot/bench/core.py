@@ -52,18 +52,18 @@ def _uncached(core: FraudCore, func: Callable[[T], object], arg: T) -> Callable[
     return call
 
 
-def latency_rows(core: FraudCore, long_text: str, float32: Encoder | None = None) -> list[str]:
+def latency_rows(core: FraudCore, long_text: str, baseline: Encoder | None = None) -> list[str]:
     """p50/p95 of ask and check at 300 characters and on ``long_text``, beside two floors for each.
 
     The floors: the bare search (what ``ask`` needs), and for ``check`` encoding all of the text in its
     windows, the part of the check no code of ours can avoid when every word is read by the model.
-    Every call encodes afresh (the encoder's cache is emptied before each). With ``float32`` (the same
-    model in float32, when the core's encodes in bfloat16) the same windows' float32 encode is the
-    baseline beside them.
+    Every call encodes afresh (the encoder's cache is emptied before each). With ``baseline`` (the same
+    model run by torch in float32, when the core's runs otherwise) the same windows' encode with it is
+    shown beside them.
     """
     rows = [
         "| what | p50 / p95 ms | floor: bare `search` p50 / p95 ms | floor: bare encode of all windows "
-        "| baseline: the same encode in float32 |",
+        "| baseline: the same encode, torch float32 |",
         "|---|---|---|---|---|",
     ]
     search = functools.partial(core.searcher.search, k=10)
@@ -72,10 +72,10 @@ def latency_rows(core: FraudCore, long_text: str, float32: Encoder | None = None
         floor = summary(time_calls(_uncached(core, search, text), 60))
         windows = text_windows(text)
         encode = summary(time_calls(_uncached(core, core.searcher.encoder.encode, windows), 60))
-        baseline = summary(time_calls(functools.partial(float32.encode, windows), 60)) if float32 else "–"
+        plain = summary(time_calls(functools.partial(baseline.encode, windows), 60)) if baseline else "–"
         for name, func, encode_floor, encode_baseline in (
             ("ask", core.ask, "–", "–"),
-            ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})", baseline),
+            ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})", plain),
         ):
             times = time_calls(_uncached(core, func, text), 60)
             rows.append(
@@ -137,11 +137,11 @@ def _share(got: Sequence[str], want: Sequence[str]) -> float:
     return statistics.mean(a == b for a, b in zip(got, want, strict=True))
 
 
-def run_core_bench(core: FraudCore, eval_dir: Path, float32: Encoder | None = None) -> str:
-    """All core figures as Markdown (``float32``: see :func:`latency_rows`)."""
+def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = None) -> str:
+    """All core figures as Markdown (``baseline``: see :func:`latency_rows`)."""
     long_text = long_message(eval_dir / "messages.yaml")
     sections: list[tuple[str, Callable[[], list[str]]]] = [
-        ("`ask` and `check` latency, model loaded", lambda: latency_rows(core, long_text, float32)),
+        ("`ask` and `check` latency, model loaded", lambda: latency_rows(core, long_text, baseline)),
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),

@@ -25,8 +25,11 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     parts = args.parts.split(",") if args.parts else list(PARTS)
     encoder = load_encoder(settings)
     core = FraudCore.load(settings, encoder=encoder)
-    # Beside the bfloat16 model's figures, the same model in float32 as their baseline.
-    float32 = encoder_for(settings.retrieval.embedding_model, "float32") if encoder.bfloat16 else None
+    # Beside the figures of the configured runtime, the same model run by torch in float32 (what
+    # sentence-transformers does out of the box) as their baseline.
+    retrieval = settings.retrieval
+    plain = retrieval.embedding_runtime == "torch" and retrieval.embedding_precision == "float32"
+    baseline = None if plain else encoder_for(retrieval.embedding_model, "float32", "torch")
     print(
         f"<!-- fraudbot bench --parts {','.join(parts)}: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} cores, Python {platform.python_version()} -->\n"
@@ -40,12 +43,12 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
                 EVAL_DIR / "questions",
                 encoder,
                 core.searcher,
-                float32,
+                baseline,
             )
         )
     if "core" in parts:
         print("## Core: ask, check, routing (issue 4)\n")
-        print(run_core_bench(core, EVAL_DIR, float32))
+        print(run_core_bench(core, EVAL_DIR, baseline))
     if "operators" in parts:
         print("## Operators: hot reload and incremental builds (issue 6)\n")
         print(run_operators_bench(settings.paths.knowledge_dir, encoder))

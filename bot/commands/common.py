@@ -9,23 +9,24 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, TextIO
 
-from bot.retrieval.embedder import SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder, make_encoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher
-from bot.settings import Precision, Settings
+from bot.settings import Precision, Runtime, Settings
 
 logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=2)
-def encoder_for(model: str, precision: Precision = "auto") -> SentenceTransformerEncoder:
+def encoder_for(model: str, precision: Precision = "auto", runtime: Runtime = "openvino") -> Encoder:
     """Load a model once per process, however many commands use it."""
-    return SentenceTransformerEncoder(model, precision=precision)
+    return make_encoder(model, runtime=runtime, precision=precision)
 
 
-def load_encoder(settings: Settings) -> SentenceTransformerEncoder:
+def load_encoder(settings: Settings) -> Encoder:
     """The configured embedding model, loaded offline."""
-    return encoder_for(settings.retrieval.embedding_model, settings.retrieval.embedding_precision)
+    retrieval = settings.retrieval
+    return encoder_for(retrieval.embedding_model, retrieval.embedding_precision, retrieval.embedding_runtime)
 
 
 def load_searcher(settings: Settings) -> Searcher:

@@ -27,7 +27,7 @@ from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
-from bot.settings import DEFAULT_MODEL, PRECISIONS, Precision
+from bot.settings import DEFAULT_MODEL, PRECISIONS, RUNTIMES, Precision, Runtime
 
 if TYPE_CHECKING:
     from bot.retrieval.search import Searcher
@@ -141,14 +141,18 @@ def format_report(report: EvalReport, *, with_search: bool, name: str = "") -> s
 
 
 def load_searcher(
-    knowledge: Path, index_dir: Path, model: str = DEFAULT_MODEL, precision: Precision = "auto"
+    knowledge: Path,
+    index_dir: Path,
+    model: str = DEFAULT_MODEL,
+    precision: Precision = "auto",
+    runtime: Runtime = "openvino",
 ) -> Searcher:
     """The real searcher over ``knowledge``, building its index into ``index_dir`` when missing or stale."""
-    from bot.retrieval.embedder import SentenceTransformerEncoder
+    from bot.retrieval.embedder import make_encoder
     from bot.retrieval.lifecycle import open_index
     from bot.retrieval.search import Searcher
 
-    encoder = SentenceTransformerEncoder(model, precision=precision)
+    encoder = make_encoder(model, runtime=runtime, precision=precision)
     index, _ = open_index(knowledge, index_dir, encoder)
     return Searcher(index, encoder)
 
@@ -176,6 +180,12 @@ def main(
     parser.add_argument(
         "--precision", choices=PRECISIONS, default="auto", help="model precision for --search (default auto)"
     )
+    parser.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="openvino",
+        help="model runtime for --search (default openvino)",
+    )
     args = parser.parse_args(argv)
     try:
         categories = load_categories(args.knowledge)
@@ -189,7 +199,7 @@ def main(
         print(f"cannot evaluate:\n{exc}", file=sys.stderr)
         return 2
     if searcher is None and args.search:
-        searcher = load_searcher(args.knowledge, args.index, precision=args.precision)
+        searcher = load_searcher(args.knowledge, args.index, precision=args.precision, runtime=args.runtime)
     if searcher is not None and exemplars is None:
         exemplars = build_exemplars(searcher.index, legit, searcher.encoder, labelled=labelled)
     met = True

@@ -22,7 +22,7 @@ from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.build import build_index
 from bot.retrieval.cache import OPERATOR_TEXTS, CachingEncoder
-from bot.retrieval.embedder import Encoder, SentenceTransformerEncoder
+from bot.retrieval.embedder import Encoder, make_encoder
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher, SearchIndex
 from bot.settings import Settings
@@ -65,8 +65,10 @@ class FraudCore:
         encoder = CachingEncoder(
             encoder
             or BatchingEncoder(
-                SentenceTransformerEncoder(
-                    settings.retrieval.embedding_model, precision=settings.retrieval.embedding_precision
+                make_encoder(
+                    settings.retrieval.embedding_model,
+                    runtime=settings.retrieval.embedding_runtime,
+                    precision=settings.retrieval.embedding_precision,
                 )
             )
         )

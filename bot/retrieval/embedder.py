@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.settings import DEFAULT_MODEL, Precision, offline_environment
+from bot.settings import DEFAULT_MODEL, Precision, Runtime, offline_environment
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,29 @@ def uses_bfloat16(precision: Precision) -> bool:
     return precision == "bfloat16" or (precision == "auto" and native_bfloat16())
 
 
+def load_sentence_transformer(name: str, device: str) -> tuple[SentenceTransformer, int]:
+    """The sentence-transformers model ``name`` loaded offline (inputs cut at 256 tokens), and its width."""
+    offline_environment()
+    from sentence_transformers import SentenceTransformer
+    from threadpoolctl import threadpool_limits
+
+    # The model's threads do the heavy work. numpy's BLAS would start a thread per core for the small
+    # products around it (classifier, nearest examples), and those threads keep spinning after each
+    # product, slowing the next encode by up to half (measured): BLAS runs in the calling thread.
+    threadpool_limits(limits=1, user_api="blas")
+
+    path = resolve_model_path(name)
+    if name != DEFAULT_MODEL and not Path(path).exists():
+        logger.info("loading model %s from the local cache (offline)", name)
+    model = SentenceTransformer(path, device=device)
+    model.max_seq_length = min(model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dimension = getter()
+    if dimension is None:
+        raise ValueError(f"model {name!r} does not report an embedding dimension")
+    return model, int(dimension)
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model loaded from disk, offline.
 
@@ -75,30 +101,10 @@ class SentenceTransformerEncoder:
         self, name: str = DEFAULT_MODEL, *, device: str = "cpu", precision: Precision = "auto"
     ) -> None:
         """Load the model once; ``name`` is a path, a cached hub name, or the bundled default."""
-        offline_environment()
         import torch
-        from sentence_transformers import SentenceTransformer
-        from threadpoolctl import threadpool_limits
 
-        # The model's threads do the heavy work. numpy's BLAS would start a thread per core for the small
-        # products around it (classifier, nearest examples), and those threads keep spinning after each
-        # product, slowing the next encode by up to half (measured): BLAS runs in the calling thread.
-        threadpool_limits(limits=1, user_api="blas")
-
-        path = resolve_model_path(name)
-        if name != DEFAULT_MODEL and not Path(path).exists():
-            logger.info("loading model %s from the local cache (offline)", name)
         self._name = name
-        self._model = SentenceTransformer(path, device=device)
-        self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
-        getter = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
-        )
-        dimension = getter()
-        if dimension is None:
-            raise ValueError(f"model {name!r} does not report an embedding dimension")
-        self._dimension = int(dimension)
+        self._model, self._dimension = load_sentence_transformer(name, device)
         self.bfloat16 = device == "cpu" and uses_bfloat16(precision)
         if self.bfloat16:
             # autocast would cast these weights afresh on every call (~4 ms for a short message); cast
@@ -137,3 +143,14 @@ class SentenceTransformerEncoder:
                 show_progress_bar=show_progress,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def make_encoder(
+    name: str = DEFAULT_MODEL, *, runtime: Runtime = "openvino", precision: Precision = "auto"
+) -> Encoder:
+    """The model ``name`` on the chosen runtime: OpenVINO (the default, faster) or torch."""
+    if runtime == "torch":
+        return SentenceTransformerEncoder(name, precision=precision)
+    from bot.retrieval.openvino_encoder import OpenVinoEncoder
+
+    return OpenVinoEncoder(name, precision=precision)

@@ -1,0 +1,126 @@
+"""The encoders: OpenVINO (the default) and torch give the same vectors; bfloat16 only where it pays."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from conftest import ROOT
+from threadpoolctl import threadpool_info
+
+from bot.bench.core import long_message
+from bot.core.labelled import load_messages
+from bot.core.windows import text_windows
+from bot.retrieval.embedder import (
+    Encoder,
+    SentenceTransformerEncoder,
+    make_encoder,
+    native_bfloat16,
+    uses_bfloat16,
+)
+from bot.retrieval.openvino_encoder import OpenVinoEncoder
+from bot.settings import DEFAULT_MODEL, Settings, SettingsError
+
+DEV_MESSAGES = ROOT / "tests" / "eval" / "messages.yaml"
+
+
+@pytest.fixture(scope="module")
+def float32_encoder() -> SentenceTransformerEncoder:
+    """The bundled model run by torch in float32: the reference every other runtime is held to."""
+    return SentenceTransformerEncoder(DEFAULT_MODEL, precision="float32")
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """Short messages of every kind and the full windows of a long one (padding differs per batch)."""
+    return [m.text for m in load_messages(DEV_MESSAGES)] + text_windows(long_message(DEV_MESSAGES))
+
+
+def assert_same_vectors(
+    exact: npt.NDArray[np.float32], other: npt.NDArray[np.float32], cosine: float
+) -> None:
+    """Each row within ``cosine`` of the reference, and each text's nearest other text unchanged."""
+    assert other.dtype == np.float32 and other.shape == exact.shape
+    assert np.allclose(np.linalg.norm(other, axis=1), 1.0, atol=1e-4)
+    cosines = (exact * other).sum(axis=1)
+    assert cosines.min() > cosine, cosines.min()
+    # What search and the classifier rely on: every message's nearest neighbour stays the same.
+    exact_sim, other_sim = exact @ exact.T, other @ other.T
+    np.fill_diagonal(exact_sim, -1)
+    np.fill_diagonal(other_sim, -1)
+    same = (exact_sim.argmax(axis=1) == other_sim.argmax(axis=1)).mean()
+    assert same > 0.98, same
+
+
+def test_settings_choose_the_runtime_and_bfloat16_only_when_asked_or_native(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert uses_bfloat16("bfloat16") and not uses_bfloat16("float32")
+    assert uses_bfloat16("auto") == native_bfloat16()
+    assert Settings().retrieval.embedding_precision == "auto"
+    assert Settings().retrieval.embedding_runtime == "openvino"
+    monkeypatch.setenv("FRAUDBOT_EMBEDDING_PRECISION", "float32")
+    monkeypatch.setenv("FRAUDBOT_EMBEDDING_RUNTIME", "torch")
+    assert Settings().retrieval.embedding_precision == "float32"
+    assert Settings().retrieval.embedding_runtime == "torch"
+    monkeypatch.setenv("FRAUDBOT_EMBEDDING_RUNTIME", "tensorflow")
+    with pytest.raises(SettingsError, match="FRAUDBOT_EMBEDDING_RUNTIME"):
+        Settings()
+
+
+def test_the_session_encoder_is_openvino(encoder: Encoder) -> None:
+    assert isinstance(encoder, OpenVinoEncoder)
+    assert encoder.name == DEFAULT_MODEL and encoder.dimension == 384
+
+
+def test_openvino_vectors_match_torch_float32_ones(
+    encoder: Encoder, float32_encoder: SentenceTransformerEncoder, texts: list[str]
+) -> None:
+    exact = float32_encoder.encode(texts)
+    assert_same_vectors(exact, encoder.encode(texts), 0.999)
+    exact_openvino = make_encoder(DEFAULT_MODEL, runtime="openvino", precision="float32")
+    assert isinstance(exact_openvino, OpenVinoEncoder) and not exact_openvino.bfloat16
+    assert_same_vectors(exact, exact_openvino.encode(texts), 0.99999)
+
+
+def test_openvino_batches_keep_the_callers_order(encoder: Encoder, texts: list[str]) -> None:
+    whole = encoder.encode(texts[:9])
+    in_small_batches = encoder.encode(texts[:9], batch_size=2)
+    reversed_order = encoder.encode(texts[:9][::-1])
+    assert np.allclose(whole, in_small_batches, atol=2e-3)
+    assert np.allclose(whole, reversed_order[::-1], atol=2e-3)
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_converting_the_model_contacts_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OpenVINO's converter would report usage to Intel; the bot keeps its telemetry module out.
+    attempts: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def record(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", record)
+    loaded = OpenVinoEncoder(DEFAULT_MODEL, precision="float32")
+    assert loaded.encode(["is this a scam?"]).shape == (1, 384)
+    assert attempts == []
+    assert sys.modules["openvino_telemetry"] is None
+
+
+def test_torch_bfloat16_vectors_match_float32_ones(
+    float32_encoder: SentenceTransformerEncoder, texts: list[str]
+) -> None:
+    bfloat16 = SentenceTransformerEncoder(DEFAULT_MODEL, precision="bfloat16")
+    assert bfloat16.bfloat16 and not float32_encoder.bfloat16
+    assert_same_vectors(float32_encoder.encode(texts), bfloat16.encode(texts), 0.999)
+
+
+def test_blas_runs_in_the_calling_thread_once_the_model_is_loaded(encoder: Encoder) -> None:
+    # Idle BLAS threads spinning beside the model's slowed a long check's encode by half.
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
