@@ -59,7 +59,8 @@ def _convert(model: SentenceTransformer, precision: Precision) -> tuple[Any, fro
         for category in (torch.jit.TracerWarning, FutureWarning, DeprecationWarning):
             warnings.simplefilter("ignore", category)
         converted = ov.convert_model(transformer.eval(), example_input={n: example[n] for n in names})
-    config = {"PERFORMANCE_HINT": "LATENCY"}
+    # As many threads as torch is set to use: the Telegram bot leaves one core to its event loop.
+    config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": str(torch.get_num_threads())}
     if precision in OPENVINO_PRECISIONS:
         config["INFERENCE_PRECISION_HINT"] = OPENVINO_PRECISIONS[precision]
     compiled = ov.Core().compile_model(converted, "CPU", config)
