@@ -143,8 +143,9 @@ async def _post_shutdown(app: App) -> None:
 def leave_a_core_for_the_event_loop() -> int:
     """Let the model compute on every core but one, which stays free for the event loop (Bot API
     traffic, all in Python). Measured on 2 cores: one model thread serves ~20% more messages per
-    second than two. Call before the model first runs: threads that already ran it keep their count.
-    Returns the number of model threads."""
+    second than two, with torch and with OpenVINO (which takes torch's count when the model loads).
+    Call before the model loads: threads that already ran it keep their count. Returns the number of
+    model threads."""
     import torch  # already loaded with the model; only the serving process needs this
 
     threads = max(1, (os.cpu_count() or 1) - 1)
