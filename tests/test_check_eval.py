@@ -135,7 +135,10 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # stories (written from batches #5 to #8); 0.950 / 0.180 after batch #10 was read. Batch #10, sealed until
 # those were in: 0.890 / 0.160; its misses and false alarms then prompted a high-fixed-return flag, ten
 # patterns and four warning phrases: 0.990 / 0.100 since (informed). Batch #11, sealed until all of that
-# was in and not read since: 0.880 / 0.150.
+# was in: 0.880 / 0.150; read later, its misses and false alarms prompted nine patterns, two exceptions and
+# two warning phrases: 0.970 / 0.110 since (informed); 0.950 / 0.170 on #9. Batch #12, sealed: 0.890 /
+# 0.130 before those, 0.890 / 0.120 with them (the rule that adopted them: no scam lost, no more false
+# alarms added than scams caught); not read since.
 FRESH_FLOORS = {
     "messages_fresh3.yaml": (0.85, 0.04),
     "messages_fresh4.yaml": (0.87, 0.10),
@@ -145,7 +148,8 @@ FRESH_FLOORS = {
     "messages_fresh8.yaml": (0.94, 0.19),
     "messages_fresh9.yaml": (0.92, 0.21),
     "messages_fresh10.yaml": (0.96, 0.12),
-    "messages_fresh11.yaml": (0.86, 0.17),
+    "messages_fresh11.yaml": (0.95, 0.13),
+    "messages_fresh12.yaml": (0.87, 0.14),
 }
 
 
