@@ -88,8 +88,27 @@ def load_sentence_transformer(name: str, device: str) -> tuple[SentenceTransform
     return model, int(dimension)
 
 
-class SentenceTransformerEncoder:
-    """A sentence-transformers model loaded from disk, offline.
+class LoadedModel:
+    """A sentence-transformers model loaded from disk, offline, with its configured name and width."""
+
+    def __init__(self, name: str, device: str) -> None:
+        """Load ``name``: a path, a cached hub name, or the bundled default."""
+        self._name = name
+        self._model, self._dimension = load_sentence_transformer(name, device)
+
+    @property
+    def name(self) -> str:
+        """The configured model name."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """Embedding width."""
+        return self._dimension
+
+
+class SentenceTransformerEncoder(LoadedModel):
+    """A sentence-transformers model loaded from disk, offline, run by torch.
 
     With bfloat16 (``precision``; by default wherever the CPU has AMX) the linear layers' weights are kept
     in bfloat16 and torch's autocast runs the matrix products in bfloat16, accumulating in float32, while
@@ -103,8 +122,7 @@ class SentenceTransformerEncoder:
         """Load the model once; ``name`` is a path, a cached hub name, or the bundled default."""
         import torch
 
-        self._name = name
-        self._model, self._dimension = load_sentence_transformer(name, device)
+        super().__init__(name, device)
         self.bfloat16 = device == "cpu" and uses_bfloat16(precision)
         if self.bfloat16:
             # autocast would cast these weights afresh on every call (~4 ms for a short message); cast
@@ -114,16 +132,6 @@ class SentenceTransformerEncoder:
                     module.to(torch.bfloat16)
         # autocast is per thread: entered on every call, by whichever thread encodes
         self._autocast = functools.partial(torch.autocast, "cpu", torch.bfloat16, enabled=self.bfloat16)
-
-    @property
-    def name(self) -> str:
-        """The configured model name."""
-        return self._name
-
-    @property
-    def dimension(self) -> int:
-        """Embedding width."""
-        return self._dimension
 
     @property
     def max_seq_length(self) -> int:

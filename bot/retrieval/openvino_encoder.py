@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.retrieval.embedder import Matrix, load_sentence_transformer, valid_text
+from bot.retrieval.embedder import LoadedModel, Matrix, valid_text
 from bot.settings import DEFAULT_MODEL, Precision
 
 if TYPE_CHECKING:
@@ -68,27 +68,16 @@ def _convert(model: SentenceTransformer, precision: Precision) -> tuple[Any, fro
     return compiled, frozenset(names), bfloat16
 
 
-class OpenVinoEncoder:
+class OpenVinoEncoder(LoadedModel):
     """A sentence-transformers model whose transformer runs in OpenVINO, loaded from disk, offline."""
 
     def __init__(self, name: str = DEFAULT_MODEL, *, precision: Precision = "auto") -> None:
         """Load the model once and convert its transformer; ``name`` as for the torch encoder."""
-        self._name = name
-        self._model, self._dimension = load_sentence_transformer(name, "cpu")
+        super().__init__(name, "cpu")
         compiled, self._inputs, self.bfloat16 = _convert(self._model, precision)
         self._request = compiled.create_infer_request()
         self._lock = threading.Lock()  # one inference request: calls from several threads take turns
         self._pooling = list(self._model)[1:]  # pooling (and normalisation) modules, run by torch
-
-    @property
-    def name(self) -> str:
-        """The configured model name."""
-        return self._name
-
-    @property
-    def dimension(self) -> int:
-        """Embedding width."""
-        return self._dimension
 
     def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> Matrix:
         """Encode texts into normalized float32 vectors (``show_progress`` is accepted and ignored)."""
