@@ -138,7 +138,7 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # was in: 0.880 / 0.150; read later, its misses and false alarms prompted nine patterns, two exceptions and
 # two warning phrases: 0.970 / 0.110 since (informed); 0.950 / 0.170 on #9. Batch #12, sealed: 0.890 /
 # 0.130 before those, 0.890 / 0.120 with them (the rule that adopted them: no scam lost, no more false
-# alarms added than scams caught); not read since.
+# alarms added than scams caught); not read since. Batch #13, sealed: 0.910 / 0.130 (see its header).
 FRESH_FLOORS = {
     "messages_fresh3.yaml": (0.85, 0.04),
     "messages_fresh4.yaml": (0.87, 0.10),
@@ -150,6 +150,7 @@ FRESH_FLOORS = {
     "messages_fresh10.yaml": (0.96, 0.12),
     "messages_fresh11.yaml": (0.95, 0.13),
     "messages_fresh12.yaml": (0.87, 0.14),
+    "messages_fresh13.yaml": (0.89, 0.15),
 }
 
 
