@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 from typing import Any
@@ -110,6 +111,22 @@ def test_converting_the_model_contacts_nobody(monkeypatch: pytest.MonkeyPatch) -
     assert loaded.encode(["is this a scam?"]).shape == (1, 384)
     assert attempts == []
     assert sys.modules["openvino_telemetry"] is None
+
+
+def test_a_model_openvino_cannot_convert_runs_on_torch_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import openvino
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("unsupported operation aten::mystery")
+
+    monkeypatch.setattr(openvino, "convert_model", refuse)
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.embedder"):
+        loaded = make_encoder(DEFAULT_MODEL, runtime="openvino", precision="float32")
+    assert isinstance(loaded, SentenceTransformerEncoder)
+    assert loaded.encode(["is this a scam?"]).shape == (1, 384)
+    assert "aten::mystery" in caplog.text and "FRAUDBOT_EMBEDDING_RUNTIME=torch" in caplog.text
 
 
 def test_torch_bfloat16_vectors_match_float32_ones(

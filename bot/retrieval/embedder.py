@@ -156,9 +156,23 @@ class SentenceTransformerEncoder(LoadedModel):
 def make_encoder(
     name: str = DEFAULT_MODEL, *, runtime: Runtime = "openvino", precision: Precision = "auto"
 ) -> Encoder:
-    """The model ``name`` on the chosen runtime: OpenVINO (the default, faster) or torch."""
+    """The model ``name`` on the chosen runtime: OpenVINO (the default, faster) or torch.
+
+    A model OpenVINO cannot convert (an unusual architecture, a broken install) runs on torch instead,
+    with a warning that says why: the bot starts either way.
+    """
     if runtime == "torch":
         return SentenceTransformerEncoder(name, precision=precision)
-    from bot.retrieval.openvino_encoder import OpenVinoEncoder
+    try:
+        from bot.retrieval.openvino_encoder import OpenVinoEncoder
 
-    return OpenVinoEncoder(name, precision=precision)
+        return OpenVinoEncoder(name, precision=precision)
+    except Exception as exc:  # any failure of the optional fast path falls back to torch
+        logger.warning(
+            "OpenVINO could not run the model %s (%s: %s); using torch instead "
+            "(set FRAUDBOT_EMBEDDING_RUNTIME=torch to skip the attempt)",
+            name,
+            type(exc).__name__,
+            exc,
+        )
+        return SentenceTransformerEncoder(name, precision=precision)
