@@ -91,10 +91,10 @@ def load_sentence_transformer(name: str, device: str) -> tuple[SentenceTransform
 class LoadedModel:
     """A sentence-transformers model loaded from disk, offline, with its configured name and width."""
 
-    def __init__(self, name: str, device: str) -> None:
-        """Load ``name``: a path, a cached hub name, or the bundled default."""
+    def __init__(self, name: str, device: str, loaded: tuple[SentenceTransformer, int] | None = None) -> None:
+        """Load ``name`` (a path, a cached hub name, or the bundled default) unless ``loaded`` already is."""
         self._name = name
-        self._model, self._dimension = load_sentence_transformer(name, device)
+        self._model, self._dimension = loaded or load_sentence_transformer(name, device)
 
     @property
     def name(self) -> str:
@@ -117,12 +117,17 @@ class SentenceTransformerEncoder(LoadedModel):
     """
 
     def __init__(
-        self, name: str = DEFAULT_MODEL, *, device: str = "cpu", precision: Precision = "auto"
+        self,
+        name: str = DEFAULT_MODEL,
+        *,
+        device: str = "cpu",
+        precision: Precision = "auto",
+        loaded: tuple[SentenceTransformer, int] | None = None,
     ) -> None:
-        """Load the model once; ``name`` is a path, a cached hub name, or the bundled default."""
+        """Load the model once (or take ``loaded``); ``name`` is a path, a cached hub name, or the default."""
         import torch
 
-        super().__init__(name, device)
+        super().__init__(name, device, loaded)
         self.bfloat16 = device == "cpu" and uses_bfloat16(precision)
         if self.bfloat16:
             # autocast would cast these weights afresh on every call (~4 ms for a short message); cast
@@ -161,12 +166,13 @@ def make_encoder(
     A model OpenVINO cannot convert (an unusual architecture, a broken install) runs on torch instead,
     with a warning that says why: the bot starts either way.
     """
+    loaded = load_sentence_transformer(name, "cpu")  # loaded once, whichever runtime ends up running it
     if runtime == "torch":
-        return SentenceTransformerEncoder(name, precision=precision)
+        return SentenceTransformerEncoder(name, precision=precision, loaded=loaded)
     try:
         from bot.retrieval.openvino_encoder import OpenVinoEncoder
 
-        return OpenVinoEncoder(name, precision=precision)
+        return OpenVinoEncoder(name, precision=precision, loaded=loaded)
     except Exception as exc:  # any failure of the optional fast path falls back to torch
         logger.warning(
             "OpenVINO could not run the model %s (%s: %s); using torch instead "
@@ -175,4 +181,4 @@ def make_encoder(
             type(exc).__name__,
             exc,
         )
-        return SentenceTransformerEncoder(name, precision=precision)
+        return SentenceTransformerEncoder(name, precision=precision, loaded=loaded)

@@ -71,9 +71,15 @@ def _convert(model: SentenceTransformer, precision: Precision) -> tuple[Any, fro
 class OpenVinoEncoder(LoadedModel):
     """A sentence-transformers model whose transformer runs in OpenVINO, loaded from disk, offline."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, *, precision: Precision = "auto") -> None:
-        """Load the model once and convert its transformer; ``name`` as for the torch encoder."""
-        super().__init__(name, "cpu")
+    def __init__(
+        self,
+        name: str = DEFAULT_MODEL,
+        *,
+        precision: Precision = "auto",
+        loaded: tuple[SentenceTransformer, int] | None = None,
+    ) -> None:
+        """Load the model once (or take ``loaded``) and convert its transformer; ``name`` as for torch's."""
+        super().__init__(name, "cpu", loaded)
         compiled, self._inputs, self.bfloat16 = _convert(self._model, precision)
         self._request = compiled.create_infer_request()
         self._lock = threading.Lock()  # one inference request: calls from several threads take turns
