@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from bundled_messages import all_message_texts
 
 import bot.core.red_flags as red_flags
 from bot.core.flag_patterns import MatchText, compile_flag_pattern, match_text
 from bot.core.red_flags import RedFlagSet, find_signals
-
-ROOT = Path(__file__).resolve().parent.parent
-MESSAGE_FILES = [
-    *sorted((ROOT / "tests" / "eval").glob("messages*.yaml")),
-    ROOT / "knowledge" / "labelled_messages.yaml",
-]
-
-
-def all_message_texts() -> list[str]:
-    texts: list[str] = []
-    for path in MESSAGE_FILES:
-        texts += [m["text"] for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
-    return texts
 
 
 def test_every_bundled_message_gets_the_same_signals_in_both_modes(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from bot.core.flag_patterns import FlagPattern
+from bot.core.flag_patterns import FlagPattern, MatchText
+from bot.core.pattern_filter import PatternFilter
 from bot.core.results import Signal
 from bot.core.similarity import DEFAULT_RULE, SimilarityRule
 
@@ -61,6 +63,22 @@ class RedFlagSet:
     path: Path
     similarity_flag: RedFlag = DEFAULT_SIMILARITY_FLAG  # shown when a message reads like a known scam
     warning_phrases: tuple[FlagPattern, ...] = ()  # phrases of messages that warn about scams
+
+    @cached_property
+    def _text_patterns(self) -> tuple[FlagPattern, ...]:
+        return tuple(pattern for flag in self.flags for pattern in flag.patterns)
+
+    @cached_property
+    def pattern_filter(self) -> PatternFilter:
+        """The RE2 filter over every flag's patterns, in the order of :attr:`flags`."""
+        return PatternFilter.build([pattern.source for pattern in self._text_patterns])
+
+    def possible_patterns(self, text: MatchText) -> frozenset[FlagPattern] | None:
+        """The flags' patterns that may match ``text`` (one RE2 pass); ``None`` when all must run."""
+        numbers = self.pattern_filter.possible(text.text)
+        if numbers is None:
+            return None
+        return frozenset(self._text_patterns[number] for number in numbers)
 
     def names(self) -> frozenset[str]:
         """Every flag name: text, indicator and similarity flags alike (checklists refer to these)."""

@@ -22,7 +22,7 @@ _CASE_OFF = re.compile(r"\(\?[aiLmsux]*-")  # (?-i:...) and the like switch a fl
 _CLASS_ESCAPES = frozenset("BDSWAZ")  # upper-case escapes that name classes or anchors, not letters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap in sets of candidates
 class FlagPattern:
     """One operator expression: for any text, and for a lower-cased text of ASCII letters and digits."""
 

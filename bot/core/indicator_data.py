@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pydantic import Field, StringConstraints
 
 from bot.core.datafile import StrictSchema, Text, read_yaml, validate
 from bot.core.links import to_ascii_host
+from bot.core.pattern_filter import PatternFilter
 from bot.core.wallets import canonical_wallet
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
@@ -64,6 +66,7 @@ class Brand:
     name: str
     keywords: tuple[str, ...]
     domains: tuple[str, ...]
+    mention_words: str  # an expression of the names, without the word edges of ``mention``
     mention: re.Pattern[str]  # finds the organisation named in a message
 
     def owns(self, host: str) -> bool:
@@ -71,13 +74,15 @@ class Brand:
         return host_within(host, self.domains)
 
 
-def _mention_pattern(names: Iterable[str]) -> re.Pattern[str]:
+def _brand(name: str, keywords: Iterable[str], domains: Iterable[str], mentions: Iterable[str]) -> Brand:
     # Short capitals (EE, BT, UPS) only count in capitals: "ups and downs" names no courier.
     parts = []
-    for name in names:
-        words = r"\s+".join(re.escape(w) for w in name.split())
-        parts.append(f"(?-i:{words})" if len(name) <= 4 and name.isupper() else words)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+    for written in (name, *mentions):
+        words = r"\s+".join(re.escape(w) for w in written.split())
+        parts.append(f"(?-i:{words})" if len(written) <= 4 and written.isupper() else words)
+    names = "(?:" + "|".join(parts) + ")"
+    mention = re.compile(r"(?<![\w.])" + names + r"(?![\w])", re.IGNORECASE)
+    return Brand(name, tuple(keywords), tuple(domains), names, mention)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,20 @@ class IndicatorData:
         """The brand whose real domain ``host`` is, if any."""
         return next((b for b in self.brands if b.owns(host)), None)
 
+    @cached_property
+    def mention_filter(self) -> PatternFilter:
+        """The RE2 filter over the brands' names (:meth:`mentioned` reads only the brands it may find)."""
+        return PatternFilter.build([brand.mention_words for brand in self.brands])
+
+    def mentioned(self, text: str) -> list[Brand]:
+        """The brands ``text`` names, in the order of ``brands.yaml``."""
+        possible = self.mention_filter.possible(text)
+        return [
+            brand
+            for number, brand in enumerate(self.brands)
+            if (possible is None or number in possible) and brand.mention.search(text)
+        ]
+
 
 def load_indicator_data(knowledge_dir: Path) -> IndicatorData:
     """Read brands, link rules and blocklists from a knowledge folder.
@@ -116,13 +135,15 @@ def load_indicator_data(knowledge_dir: Path) -> IndicatorData:
     domains, domain_warnings = read_blocklist(folder / DOMAINS_FILE, _domain_entry)
     phones, phone_warnings = read_blocklist(folder / PHONES_FILE, _phone_entry)
     wallets, wallet_warnings = read_blocklist(folder / WALLETS_FILE, _wallet_entry)
-    return IndicatorData(
+    data = IndicatorData(
         brands=brands,
         unusual_tlds=frozenset(rules.unusual_tlds),
         shorteners=frozenset(rules.shorteners),
         blocklists=Blocklists(domains, phones, wallets),
         warnings=tuple(domain_warnings + phone_warnings + wallet_warnings),
     )
+    _ = data.mention_filter  # compiled now, not on the first message
+    return data
 
 
 def _load_brands(path: Path) -> tuple[Brand, ...]:
@@ -130,10 +151,7 @@ def _load_brands(path: Path) -> tuple[Brand, ...]:
         return ()
     document = read_yaml(path)
     schema = validate(document, _BrandsSchema)
-    return tuple(
-        Brand(b.name, tuple(b.keywords), tuple(b.domains), _mention_pattern([b.name, *b.mentions]))
-        for b in schema.brands
-    )
+    return tuple(_brand(b.name, b.keywords, b.domains, b.mentions) for b in schema.brands)
 
 
 def _load_link_rules(path: Path) -> _LinkRulesSchema:

@@ -67,7 +67,7 @@ def analyse_indicators(text: str, data: IndicatorData, *, region: str | None = N
     """
     links = find_links(text)
     findings: list[Finding] = []
-    mentioned = [b for b in data.brands if b.mention.search(text)] if links else []
+    mentioned = data.mentioned(text) if links else []
     for link in links:
         findings += link_findings(link, data, mentioned)
     phones = find_phones(text, region, data.blocklists.phones)

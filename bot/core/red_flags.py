@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -98,7 +98,7 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
     if problems:
         raise KnowledgeFileError(problems)
     rule = _similarity_rule(schema.thresholds.similarity)
-    return RedFlagSet(
+    loaded = RedFlagSet(
         flags=flags,
         indicator_flags={flag.name: flag for flag in indicator},
         thresholds=Thresholds(schema.thresholds.medium, schema.thresholds.high, rule),
@@ -106,6 +106,8 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
         similarity_flag=_similarity_flag(schema.similarity_flag, rule),
         warning_phrases=warning,
     )
+    _ = loaded.pattern_filter  # compiled now, not on the first message
+    return loaded
 
 
 def _similarity_rule(spec: _SimilaritySchema | None) -> SimilarityRule:
@@ -231,23 +233,28 @@ def find_signals(text: str | MatchText, flags: RedFlagSet) -> list[Signal]:
 
     The whole text is searched (no truncation). A match is dropped when one of the flag's ``unless``
     expressions occurs in the same sentence, so "we will never ask for your PIN" does not count.
+    Patterns RE2 finds nowhere in the text are skipped (:mod:`bot.core.pattern_filter`).
     """
     matched = text if isinstance(text, MatchText) else prepare_text(text)
     sentence_ends = [m.start() for m in _SENTENCE_END.finditer(matched.tidy)]
+    possible = flags.possible_patterns(matched)
     found: list[tuple[int, int, Signal]] = []
     for order, flag in enumerate(flags.flags):
-        first, evidence = _evidence(flag, matched, sentence_ends)
+        patterns = flag.patterns if possible is None else [p for p in flag.patterns if p in possible]
+        first, evidence = _evidence(flag, patterns, matched, sentence_ends)
         if evidence:
             found.append((first, order, flag.signal(evidence)))
     found.sort(key=lambda item: (-item[2].weight, item[0], item[1]))
     return [signal for _, _, signal in found]
 
 
-def _evidence(flag: RedFlag, matched: MatchText, sentence_ends: list[int]) -> tuple[int, tuple[str, ...]]:
+def _evidence(
+    flag: RedFlag, patterns: Sequence[FlagPattern], matched: MatchText, sentence_ends: list[int]
+) -> tuple[int, tuple[str, ...]]:
     first = len(matched.tidy)
     fragments: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
-    for pattern in flag.patterns:
+    for pattern in patterns:
         for count, match in enumerate(pattern.on(matched).finditer(matched.text)):
             if count >= MAX_MATCHES_PER_PATTERN:
                 break
