@@ -128,12 +128,15 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # docs/benchmarks.md). Batch #12, sealed: 0.920 / 0.120 before that move, 0.940 / 0.130 after it.
 # Batch #13: 0.920 / 0.130 before, 0.950 / 0.120 after. Batch #14 chose the classifier's C = 2
 # (0.890 / 0.140 with C = 1, 0.920 / 0.150 with C = 2); 0.890 / 0.120 after the move. Batch #15, sealed,
-# decided the move: 0.910 / 0.160 before, 0.950 / 0.140 after. None of them has been read.
+# decided the move: 0.910 / 0.160 before, 0.950 / 0.140 after. Batch #16, sealed, decided the "everyday"
+# rule with #12 to #15 (one scam lost, 16 false alarms fewer on the five): since then #12 0.940 / 0.120,
+# #13 0.950 / 0.080, #14 0.890 / 0.090, #15 0.940 / 0.070, #16 0.970 / 0.100. None of them has been read.
 FRESH_FLOORS = {
-    "messages_fresh12.yaml": (0.92, 0.15),
-    "messages_fresh13.yaml": (0.93, 0.14),
-    "messages_fresh14.yaml": (0.87, 0.14),
-    "messages_fresh15.yaml": (0.93, 0.16),
+    "messages_fresh12.yaml": (0.92, 0.14),
+    "messages_fresh13.yaml": (0.93, 0.10),
+    "messages_fresh14.yaml": (0.87, 0.11),
+    "messages_fresh15.yaml": (0.92, 0.09),
+    "messages_fresh16.yaml": (0.95, 0.12),
 }
 
 

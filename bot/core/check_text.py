@@ -30,14 +30,25 @@ TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters
 
 
 def summary_text(
-    risk: Risk, signals: Sequence[Signal], *, checked_chars: int | None = None, warning: str | None = None
+    risk: Risk,
+    signals: Sequence[Signal],
+    *,
+    checked_chars: int | None = None,
+    warning: str | None = None,
+    everyday: bool = False,
 ) -> str:
     """One paragraph saying what was found and what the risk level means.
 
-    ``warning`` is the phrase that makes the message read as a warning about scams (its risk is then low).
+    ``warning`` is the phrase that makes the message read as a warning about scams; ``everyday`` says it
+    reads like everyday messages despite its weak signs (its risk is low in both cases).
     """
     labels = ", ".join(s.label for s in signals)
-    if warning is not None:
+    if everyday:
+        text = (
+            f"Some of its words are warning signs in scams ({labels}), but as a whole it reads much more "
+            f"like everyday messages than like the scams I know, so I rate it low. {NOT_SAFE} {ASKED_TO_ACT}"
+        )
+    elif warning is not None:
         text = (
             f"This reads like a warning about scams rather than a scam itself (it says “{warning}”); "
             f"the signs it describes: {labels}. {ASKED_TO_ACT}"

@@ -15,6 +15,10 @@ Scoring
 * A message that would be medium but contains one of ``warning_phrases`` ("we will never ask for ...",
   "if someone offers you ...") and has nothing suspect in its links, numbers or wallets warns about scams
   rather than makes one: it is low, and its summary says so and names the signs it describes.
+* Likewise a message that would be medium on its named signs, has nothing suspect in its links, numbers
+  or wallets, and has no window the classifier finds even ``thresholds.similarity.everyday_below``
+  likely to be a scam reads as an everyday message (a question about a broker's fees, a bank notice): it
+  is low, and its summary names the signs and says what to do if it came with a request.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
 The whole message is checked: patterns run over all of it, and it is encoded once in windows of whole
@@ -48,7 +52,7 @@ from bot.core.red_flags import (
     warning_phrase,
 )
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
-from bot.core.similarity import Resemblance, resemblance, resemblance_weight
+from bot.core.similarity import Resemblance, reads_everyday, resemblance, resemblance_weight
 from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
@@ -110,9 +114,12 @@ def check_message(
     risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
     signals += [similar] if similar else []
     # A warning about scams names their signs too; only when nothing in its links or numbers is suspect
-    # and the signs do not reach high does it read as the warning it is.
-    warning = warning_phrase(prepared, flags) if risk == "medium" and not from_links else None
-    risk = "low" if warning else risk
+    # and the signs do not reach high does it read as the warning it is. Likewise a message with a weak
+    # sign that the classifier finds nothing like the scams it knows reads as an everyday message.
+    weak = risk == "medium" and not from_links
+    warning = warning_phrase(prepared, flags) if weak else None
+    everyday = weak and not warning and reads_everyday(evidence.resemblance, flags.thresholds.similarity)
+    risk = "low" if warning or everyday else risk
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -121,6 +128,7 @@ def check_message(
             signals,
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
+            everyday=everyday,
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),

@@ -48,6 +48,13 @@ class _FlagSchema(StrictSchema):
 class _SimilaritySchema(StrictSchema):
     probability: Annotated[float, Field(gt=0.0, lt=1.0)]
     weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)]
+    everyday_below: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+
+    @model_validator(mode="after")
+    def _below_probability(self) -> _SimilaritySchema:
+        if self.everyday_below is not None and self.everyday_below >= self.probability:
+            raise ValueError("everyday_below must be lower than probability")
+        return self
 
 
 class _SimilarityFlagSchema(StrictSchema):
@@ -113,7 +120,7 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
 def _similarity_rule(spec: _SimilaritySchema | None) -> SimilarityRule:
     if spec is None:
         return DEFAULT_RULE
-    return SimilarityRule(spec.probability, spec.weight)
+    return SimilarityRule(spec.probability, spec.weight, spec.everyday_below)
 
 
 def _similarity_flag(spec: _SimilarityFlagSchema | None, rule: SimilarityRule) -> RedFlag:

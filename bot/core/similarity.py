@@ -50,6 +50,7 @@ class SimilarityRule:
 
     probability: float = 0.70  # a window at least this likely to be a scam adds the signal
     weight: int = 2
+    everyday_below: float | None = None  # no window even this likely: weak named signs alone stay low
 
 
 DEFAULT_RULE = SimilarityRule()
@@ -148,6 +149,11 @@ def resemblance(windows: Matrix, classifier: ScamClassifier | None, examples: Ma
     window = int(np.argmax(probabilities))
     nearest = int(np.argmax(examples @ windows[window]))
     return Resemblance(float(probabilities[window]), nearest, window)
+
+
+def reads_everyday(found: Resemblance | None, rule: SimilarityRule) -> bool:
+    """Whether no window of the message is even ``rule.everyday_below`` likely to be a scam."""
+    return found is not None and rule.everyday_below is not None and found.probability < rule.everyday_below
 
 
 def resemblance_weight(found: Resemblance | None, rule: SimilarityRule) -> int:
