@@ -89,20 +89,28 @@ def field_path(loc: Loc) -> str:
     return text or "(file)"
 
 
+# libyaml's parser when PyYAML has it (the wheels do): ~10x faster on the large operator files.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file; unreadable, broken, empty or duplicate-keyed files raise."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeFileError([Problem(path, "(file)", f"cannot read the file: {exc}")]) from None
+    loader = _SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse: the node tree keeps line numbers for problems, the data is built from it.
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise KnowledgeFileError([Problem(path, "(file)", f"broken YAML: {reason}", line)]) from None
+    finally:
+        loader.dispose()
     if root is None:
         raise KnowledgeFileError([Problem(path, "(file)", "the file is empty")])
     document = YamlDocument(path, data, root)

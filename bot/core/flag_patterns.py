@@ -14,6 +14,7 @@ count), and for those a lower-cased copy matched in ASCII mode finds exactly the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ class MatchText:
     plain: bool
 
 
+@functools.lru_cache(maxsize=8192)  # a reload compiles only expressions it has not seen before
 def compile_flag_pattern(source: str) -> FlagPattern:
     """Both compiled forms of ``source``; raises ``re.error`` when it is not a valid expression."""
     any_text = re.compile(source, re.IGNORECASE)
