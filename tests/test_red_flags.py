@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,12 @@ def test_disguised_letters_and_invisible_characters_do_not_hide_a_sign(flags: Re
     assert "safe-account" in names("transfer it to a sa\u200bfe acc\u00adount today", flags)
     assert "secrecy" in names("Don’t tell your bank about this", flags)
     assert normalize_text("a \t b\r\n\n\n c\x00d") == "a b\nc d"
+
+
+def test_every_control_character_but_the_line_break_becomes_a_space() -> None:
+    controls = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cc" and chr(c) != "\n"]
+    assert len(controls) == 64
+    assert all(normalize_text(f"a{c}b") in {"a b", "a\nb"} for c in controls)  # \x85 and \r are line breaks
 
 
 @pytest.mark.parametrize(

@@ -113,9 +113,9 @@ class IndicatorData:
         """The RE2 filter over the brands' names (:meth:`mentioned` reads only the brands it may find)."""
         return PatternFilter.build([brand.mention_words for brand in self.brands])
 
-    def mentioned(self, text: str) -> list[Brand]:
-        """The brands ``text`` names, in the order of ``brands.yaml``."""
-        possible = self.mention_filter.possible(text)
+    def mentioned(self, text: str, *, filtered: bool = True) -> list[Brand]:
+        """The brands ``text`` names, in the order of ``brands.yaml`` (``filtered=False``: without RE2)."""
+        possible = self.mention_filter.possible(text) if filtered else None
         return [
             brand
             for number, brand in enumerate(self.brands)

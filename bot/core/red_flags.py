@@ -235,16 +235,17 @@ def prepare_text(text: str) -> MatchText:
     return match_text(normalize_text(text))
 
 
-def find_signals(text: str | MatchText, flags: RedFlagSet) -> list[Signal]:
+def find_signals(text: str | MatchText, flags: RedFlagSet, *, filtered: bool = True) -> list[Signal]:
     """The red flags found in ``text``, strongest first, each with its evidence words.
 
     The whole text is searched (no truncation). A match is dropped when one of the flag's ``unless``
     expressions occurs in the same sentence, so "we will never ask for your PIN" does not count.
-    Patterns RE2 finds nowhere in the text are skipped (:mod:`bot.core.pattern_filter`).
+    Patterns RE2 finds nowhere in the text are skipped (:mod:`bot.core.pattern_filter`); with
+    ``filtered=False`` every pattern runs (the same result, slower: the benchmarks' baseline).
     """
     matched = text if isinstance(text, MatchText) else prepare_text(text)
     sentence_ends = [m.start() for m in _SENTENCE_END.finditer(matched.tidy)]
-    possible = flags.possible_patterns(matched)
+    possible = flags.possible_patterns(matched) if filtered else None
     found: list[tuple[int, int, Signal]] = []
     for order, flag in enumerate(flags.flags):
         patterns = flag.patterns if possible is None else [p for p in flag.patterns if p in possible]

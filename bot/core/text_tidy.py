@@ -33,6 +33,7 @@ _PUNCTUATION = str.maketrans(
         "\u0085": "\n",
     }
 )
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode's Cc category, the line break apart
 _SPACES = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r" ?\n[\s]*")
 
@@ -40,5 +41,5 @@ _LINE_BREAKS = re.compile(r" ?\n[\s]*")
 def normalize_text(text: str) -> str:
     """The message tidied for matching: look-alike letters folded, invisible characters dropped."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_PUNCTUATION)
-    text = "".join(" " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in text)
+    text = _CONTROL.sub(" ", text)
     return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
