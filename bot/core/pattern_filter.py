@@ -28,7 +28,7 @@ _NOT_ASCII_CLASSED = re.compile(r"(?![\x00-\x7f])[\w\s]|[\v\x1c-\x1f]")
 _READ_DIFFERENTLY = re.compile(r"\{,|\[:")  # Python: {0,n} and literal "[:"; RE2: literal and a class
 # RE2's budget for the compiled set and its cache of automaton states. The bundled red flags need ~4 MiB to
 # compile; with 16 MiB the cache stays ~20 MiB after thousands of messages, as fast as with 64 MiB (which
-# grew to ~70 MiB). A set too big for it fails to compile, and then every expression runs.
+# grew to ~70 MiB). A set too big for it gives up, and then every expression runs.
 _MAX_MEMORY = 16 << 20
 
 
