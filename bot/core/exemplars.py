@@ -12,6 +12,7 @@ The operator files' messages are encoded at load, each distinct text once per pr
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -68,6 +69,7 @@ class ExemplarSet:
     scam_vectors: Matrix  # rows align with ``scam``
     operator_vectors: Matrix  # legitimate examples, then labelled messages, in file order
     classifier: ScamClassifier | None  # None when a side has too few examples to learn from
+    training_key: str = ""  # a hash of both sides' vectors: the same key, the same classifier
 
 
 def load_legitimate_examples(path: Path) -> tuple[LegitimateExample, ...]:
@@ -106,12 +108,31 @@ def build_exemplars(
     legit: tuple[LegitimateExample, ...],
     encoder: Encoder,
     labelled: tuple[LabelledMessage, ...] = (),
+    previous: ExemplarSet | None = None,
 ) -> ExemplarSet:
-    """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them."""
+    """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
+
+    When both sides are exactly those ``previous`` was trained on (a reload after an edit that changed
+    no example message), its classifier is kept: training takes seconds.
+    """
     scam, scam_vectors = scam_examples(index)
     operator_vectors = OPERATOR_TEXTS.encode(encoder, [e.text for e in legit] + [m.text for m in labelled])
     is_scam = np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
-    classifier = train_classifier(
-        np.vstack([scam_vectors, operator_vectors[is_scam]]), operator_vectors[~is_scam]
-    )
-    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier)
+    scam_side = np.vstack([scam_vectors, operator_vectors[is_scam]])
+    legit_side = operator_vectors[~is_scam]
+    key = training_key(scam_side, legit_side)
+    if previous is not None and previous.training_key == key:
+        classifier = previous.classifier
+    else:
+        classifier = train_classifier(scam_side, legit_side)
+    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key)
+
+
+def training_key(scam: Matrix, legit: Matrix) -> str:
+    """A hash of the two sides' vectors, in order (equal keys: the same training data)."""
+    digest = hashlib.sha256()
+    for side in (scam, legit):
+        rows = np.ascontiguousarray(side, dtype=np.float32)
+        digest.update(str(rows.shape).encode())
+        digest.update(rows.tobytes())
+    return digest.hexdigest()

@@ -53,7 +53,7 @@ class FraudCore:
         self.settings = settings
         self._searcher = searcher
         self._data = data
-        self._train_classifiers()
+        self._train_classifiers(previous=None)
         self._reload_lock = threading.Lock()
         self.min_answer_score = settings.retrieval.answer_min_score
 
@@ -199,23 +199,28 @@ class FraudCore:
                 report = build_index(paths.knowledge_dir, paths.index_dir, encoder)
             except KnowledgeFileError as exc:
                 self._data = data
-                self._train_classifiers()
+                self._train_classifiers(previous=self._exemplars)
                 live = self._searcher.index
                 problems += [str(p) for p in exc.problems if str(p) not in problems]
                 return ReloadReport(len(live.advisories), len(live.chunks), 0, 0.0, problems)
             index = SearchIndex.load(paths.index_dir, model=encoder.name)
             self._searcher = Searcher(index, encoder, mode=self._searcher.mode)
             self._data = data
-            self._train_classifiers()
+            self._train_classifiers(previous=self._exemplars)
             problems = [str(locate(p)) for p in report.problems if p.severity == "error"] + problems
             return ReloadReport(report.advisories, report.chunks, report.embedded, report.seconds, problems)
 
-    def _train_classifiers(self) -> None:
+    def _train_classifiers(self, previous: ExemplarSet | None) -> None:
         # The scam check's and the router's; only example texts new to this process (and not saved in
-        # the index folder by an earlier start) reach the model.
+        # the index folder by an earlier start) reach the model, and the scam check's classifier is kept
+        # when no example changed (``previous``).
         searcher, data = self._searcher, self._data
         self._exemplars = build_exemplars(
-            searcher.index, data.legitimate_examples, searcher.encoder, labelled=data.labelled_messages
+            searcher.index,
+            data.legitimate_examples,
+            searcher.encoder,
+            labelled=data.labelled_messages,
+            previous=previous,
         )
         self._intent_classifier = build_intent_classifier(data.intent_examples, searcher.encoder)
         path = self.settings.paths.index_dir / EXAMPLE_VECTORS_FILE
