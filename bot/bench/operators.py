@@ -78,7 +78,10 @@ def _median_rebuild(knowledge_dir: Path, index_dir: Path, encoder: Encoder, coun
 async def _save_to_answer(
     core: FraudCore, knowledge_dir: Path, debounce_ms: int
 ) -> tuple[list[float], list[float]]:
-    """Seconds from writing a new advisory to ``core.ask`` citing it, and each reload's own seconds."""
+    """Seconds from writing a new advisory to ``core.ask`` citing it, and each reload's own seconds.
+
+    Each save waits until the previous save's reload has finished, so no answer waits for another's.
+    """
     outcomes: list[ReloadOutcome] = []
     reloader = KnowledgeReloader(core, on_reload=outcomes.append)
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -101,6 +104,9 @@ async def _save_to_answer(
                     raise TimeoutError(f"the bot never answered from bench-ferry-{n}")
                 await asyncio.sleep(POLL_SECONDS)
             latencies.append(time.perf_counter() - started)
+            # The next save must not queue behind this one's reload, still training the classifier.
+            while len(outcomes) < n + 1 and time.perf_counter() - started < WAIT_SECONDS:
+                await asyncio.sleep(POLL_SECONDS)
     finally:
         stop.set()
         await asyncio.wait_for(watcher, WAIT_SECONDS)
