@@ -129,8 +129,9 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # Batch #13: 0.920 / 0.130 before, 0.950 / 0.120 after. Batch #14 chose the classifier's C = 2
 # (0.890 / 0.140 with C = 1, 0.920 / 0.150 with C = 2); 0.890 / 0.120 after the move. Batch #15, sealed,
 # decided the move: 0.910 / 0.160 before, 0.950 / 0.140 after. Batch #16, sealed, decided the "everyday"
-# rule with #12 to #15 (one scam lost, 16 false alarms fewer on the five): since then #12 0.940 / 0.120,
-# #13 0.950 / 0.080, #14 0.890 / 0.090, #15 0.940 / 0.070, #16 0.970 / 0.100. None of them has been read.
+# rule with #12 to #15 (one scam lost, 16 false alarms fewer on the five); with the payment and access
+# signs exempt from it (always_warns): #12 0.940 / 0.120, #13 0.950 / 0.080, #14 0.890 / 0.090, #15 0.940 /
+# 0.080, #16 0.970 / 0.100. None of them has been read.
 FRESH_FLOORS = {
     "messages_fresh12.yaml": (0.92, 0.14),
     "messages_fresh13.yaml": (0.93, 0.10),

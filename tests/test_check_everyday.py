@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_similarity import GOOD_SIMILARITY, red_flags_file
 
+from bot.core import checks
 from bot.core.red_flags import load_red_flags
 from bot.core.service import FraudCore
 from bot.core.similarity import Resemblance, SimilarityRule, reads_everyday
@@ -63,3 +64,27 @@ def test_without_the_setting_the_weak_sign_stays_medium(
     without = replace(flags.thresholds, similarity=replace(flags.thresholds.similarity, everyday_below=None))
     monkeypatch.setattr(core, "_data", replace(core.data, red_flags=replace(flags, thresholds=without)))
     assert core.check(EVERYDAY).risk == "medium"
+
+
+CARAVAN = (
+    "Hi, the caravan is still available. My husband passed away so I am selling it cheap at £2,000. It is "
+    "stored with eBay's delivery partner, pay into their escrow account and they will deliver it."
+)
+
+
+def test_a_request_to_pay_or_hand_over_access_always_warns(
+    core: FraudCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flags = core.data.red_flags
+    assert {"otp-request", "gift-card-payment", "unprotected-payment", "remote-access"} <= {
+        f.name for f in flags.flags if f.always_warns
+    }
+    assert not any(f.always_warns for f in flags.flags if f.name == "new-number-family")
+    monkeypatch.setattr(checks, "reads_everyday", lambda found, rule: True)
+    assert core.check("Hi, could you read me the code we just texted you? Thanks").risk != "low"
+    assert core.check(EVERYDAY).risk == "low"
+
+
+def test_a_marketplace_scam_asking_for_a_bank_transfer_is_not_lowered(core: FraudCore) -> None:
+    result = core.check(CARAVAN)
+    assert result.risk != "low" and "everyday messages" not in result.summary

@@ -18,7 +18,9 @@ Scoring
 * Likewise a message that would be medium on its named signs, has nothing suspect in its links, numbers
   or wallets, and has no window the classifier finds even ``thresholds.similarity.everyday_below``
   likely to be a scam reads as an everyday message (a question about a broker's fees, a bank notice): it
-  is low, and its summary names the signs and says what to do if it came with a request.
+  is low, and its summary names the signs and says what to do if it came with a request. Signs marked
+  ``always_warns`` (a request to pay by gift card or bank transfer only, for a code, for remote access)
+  are never lowered this way.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
 The whole message is checked: patterns run over all of it, and it is encoded once in windows of whole
@@ -118,7 +120,12 @@ def check_message(
     # sign that the classifier finds nothing like the scams it knows reads as an everyday message.
     weak = risk == "medium" and not from_links
     warning = warning_phrase(prepared, flags) if weak else None
-    everyday = weak and not warning and reads_everyday(evidence.resemblance, flags.thresholds.similarity)
+    everyday = (
+        weak
+        and not warning
+        and not any(flag.always_warns for flag in map(flags.get, {s.name for s in signals}) if flag)
+        and reads_everyday(evidence.resemblance, flags.thresholds.similarity)
+    )
     risk = "low" if warning or everyday else risk
     return CheckResult(
         message_hash=text_hash(text),

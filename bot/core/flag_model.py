@@ -27,6 +27,7 @@ class RedFlag:
     patterns: tuple[FlagPattern, ...] = ()
     unless: tuple[FlagPattern, ...] = ()
     advice: str | None = None
+    always_warns: bool = False  # a request to pay or hand over access: the everyday rule never lowers it
 
     def signal(self, evidence: tuple[str, ...]) -> Signal:
         """This flag as a found signal with the words (or links, numbers) that triggered it."""

@@ -43,6 +43,7 @@ class _FlagSchema(StrictSchema):
     patterns: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
     advice: Text | None = None
+    always_warns: bool = False
 
 
 class _SimilaritySchema(StrictSchema):
@@ -156,6 +157,7 @@ def _compile(
         patterns=_compile_patterns(document, (*loc, "patterns"), owner, spec.patterns, problems),
         unless=_compile_patterns(document, (*loc, "unless"), owner, spec.unless, problems),
         advice=spec.advice,
+        always_warns=spec.always_warns,
     )
 
 
