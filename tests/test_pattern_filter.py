@@ -98,5 +98,5 @@ class _GaveUp:
 
 def test_a_set_that_gave_up_runs_every_expression() -> None:
     built = PatternFilter.build([r"pay", r"fee"])
-    gave_up = PatternFilter(_GaveUp(), built.set_index, built.always, built.size)  # type: ignore[arg-type]
+    gave_up = PatternFilter(_GaveUp(), built.set_index, built.always)  # type: ignore[arg-type]
     assert gave_up.possible("pay the fee") is None

@@ -48,12 +48,11 @@ def _options() -> re2.Options:
 
 @dataclass(frozen=True)
 class PatternFilter:
-    """An RE2 set over expressions ``0 … size-1``, and those of them it cannot judge."""
+    """An RE2 set over expressions numbered by position, and those of them it cannot judge."""
 
     matcher: re2.Set | None
     set_index: tuple[int, ...]  # expression number of each set member after the sentinel
     always: frozenset[int]  # expressions RE2 cannot read as Python does
-    size: int
 
     @classmethod
     def build(cls, sources: Sequence[str]) -> PatternFilter:
@@ -75,8 +74,8 @@ class PatternFilter:
         try:
             matcher.Compile()
         except re2.error:
-            return cls(None, (), frozenset(range(len(sources))), len(sources))
-        return cls(matcher, tuple(members), frozenset(always), len(sources))
+            return cls(None, (), frozenset(range(len(sources))))
+        return cls(matcher, tuple(members), frozenset(always))
 
     def possible(self, text: str) -> frozenset[int] | None:
         """The expressions that may match somewhere in ``text``; ``None`` when every one must be run."""
