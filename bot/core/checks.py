@@ -123,7 +123,7 @@ def check_message(
     everyday = (
         weak
         and not warning
-        and not any(flag.always_warns for flag in map(flags.get, {s.name for s in signals}) if flag)
+        and not any(s.name in flags.always_warn_names for s in signals)
         and reads_everyday(evidence.resemblance, flags.thresholds.similarity)
     )
     risk = "low" if warning or everyday else risk

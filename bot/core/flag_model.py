@@ -66,6 +66,11 @@ class RedFlagSet:
     warning_phrases: tuple[FlagPattern, ...] = ()  # phrases of messages that warn about scams
 
     @cached_property
+    def always_warn_names(self) -> frozenset[str]:
+        """Names of the flags the everyday rule never lowers (``always_warns``)."""
+        return frozenset(flag.name for flag in self.flags if flag.always_warns)
+
+    @cached_property
     def _text_patterns(self) -> tuple[FlagPattern, ...]:
         return tuple(pattern for flag in self.flags for pattern in flag.patterns)
 
