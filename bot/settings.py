@@ -12,8 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "FRAUDBOT_"
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
-Precision = Literal["auto", "float32", "bfloat16"]  # how the model multiplies (bot.retrieval.embedder)
-PRECISIONS: tuple[Precision, ...] = ("auto", "float32", "bfloat16")
+Precision = Literal["auto", "float32", "bfloat16", "int8"]  # how the model multiplies (retrieval.embedder)
+PRECISIONS: tuple[Precision, ...] = ("auto", "float32", "bfloat16", "int8")
 Runtime = Literal["openvino", "torch"]  # what runs the model (bot.retrieval.embedder.make_encoder)
 RUNTIMES: tuple[Runtime, ...] = ("openvino", "torch")
 
@@ -30,6 +30,9 @@ class PathSettings(BaseSettings):
     knowledge_dir: Path = Field(Path("knowledge"), description="Folder of advisories and data files.")
     index_dir: Path = Field(Path("index"), description="Folder of the built search index.")
     data_dir: Path = Field(Path("data"), description="Folder of the SQLite store.")
+    model_cache_dir: Path = Field(
+        Path("index/models"), description="Folder of the int8 model made from the embedding model once."
+    )
 
 
 class RetrievalSettings(BaseSettings):
@@ -47,8 +50,8 @@ class RetrievalSettings(BaseSettings):
     embedding_precision: Precision = Field(
         "auto",
         description=(
-            "float32, bfloat16, or auto: bfloat16 matrix products where the CPU does them natively "
-            "(openvino: AVX512-BF16 or AMX; torch: AMX only)."
+            "auto (openvino: int8, the model quantized once and kept in the model cache folder; "
+            "torch: bfloat16 on CPUs with AMX, else float32), int8 (openvino only), bfloat16 or float32."
         ),
     )
     answer_min_score: float = Field(

@@ -16,6 +16,9 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 for _name in list(os.environ):
     if _name.startswith("FRAUDBOT_"):
         del os.environ[_name]
+# The int8 model is made once (about ten seconds) and shared by every test and test subprocess.
+MODEL_CACHE = Path(__file__).resolve().parent.parent / "index" / "models"
+os.environ["FRAUDBOT_MODEL_CACHE_DIR"] = str(MODEL_CACHE)
 
 from bot.commands.common import encoder_for  # noqa: E402
 from bot.core.indicator_data import IndicatorData, load_indicator_data  # noqa: E402
@@ -51,7 +54,8 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     """The real bundled all-MiniLM-L6-v2, loaded once for the whole session (shared with the CLI cache)."""
-    return encoder_for(DEFAULT_MODEL)
+    # The same arguments as the CLI's load_encoder, so both get this one instance.
+    return encoder_for(DEFAULT_MODEL, "auto", "openvino", MODEL_CACHE)
 
 
 def make_knowledge(target: Path) -> Path:

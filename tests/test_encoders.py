@@ -42,9 +42,10 @@ def texts() -> list[str]:
 
 
 def assert_same_vectors(
-    exact: npt.NDArray[np.float32], other: npt.NDArray[np.float32], cosine: float
+    exact: npt.NDArray[np.float32], other: npt.NDArray[np.float32], cosine: float, nearest: float = 0.98
 ) -> None:
-    """Each row within ``cosine`` of the reference, and each text's nearest other text unchanged."""
+    """Each row within ``cosine`` of the reference, and (for a share ``nearest`` of the texts) each
+    text's nearest other text unchanged."""
     assert other.dtype == np.float32 and other.shape == exact.shape
     assert np.allclose(np.linalg.norm(other, axis=1), 1.0, atol=1e-4)
     cosines = (exact * other).sum(axis=1)
@@ -54,7 +55,7 @@ def assert_same_vectors(
     np.fill_diagonal(exact_sim, -1)
     np.fill_diagonal(other_sim, -1)
     same = (exact_sim.argmax(axis=1) == other_sim.argmax(axis=1)).mean()
-    assert same > 0.98, same
+    assert same > nearest, same
 
 
 def test_settings_choose_the_runtime_and_bfloat16_only_when_asked_or_native(
@@ -73,16 +74,20 @@ def test_settings_choose_the_runtime_and_bfloat16_only_when_asked_or_native(
         Settings()
 
 
-def test_the_session_encoder_is_openvino(encoder: Encoder) -> None:
+def test_the_session_encoder_is_openvino_in_int8(encoder: Encoder) -> None:
     assert isinstance(encoder, OpenVinoEncoder)
-    assert encoder.name == DEFAULT_MODEL and encoder.dimension == 384
+    # Named apart from the float model, so an index or vectors cached with one are not used by the other.
+    assert encoder.name.startswith(f"{DEFAULT_MODEL} (int8 ") and encoder.dimension == 384
 
 
 def test_openvino_vectors_match_torch_float32_ones(
     encoder: Encoder, float32_encoder: SentenceTransformerEncoder, texts: list[str]
 ) -> None:
     exact = float32_encoder.encode(texts)
-    assert_same_vectors(exact, encoder.encode(texts), 0.999)
+    # int8 (measured: cosine 0.975 at worst, median 0.992; 85% of nearest texts unchanged, many of the
+    # dev messages having near-twins). Whether it is good enough was measured on what it serves: the
+    # sealed scam batches and the dev questions (docs/benchmarks.md).
+    assert_same_vectors(exact, encoder.encode(texts), 0.97, nearest=0.8)
     exact_openvino = make_encoder(DEFAULT_MODEL, runtime="openvino", precision="float32")
     assert isinstance(exact_openvino, OpenVinoEncoder) and not exact_openvino.bfloat16
     assert_same_vectors(exact, exact_openvino.encode(texts), 0.99999)

@@ -35,9 +35,9 @@ WAIT = 180.0  # bound on waiting for a subprocess (model loading); not a timing 
 SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from bot.commands.common import encoder_for
+from bot.commands.common import load_encoder
 from bot.retrieval import build
-from bot.settings import DEFAULT_MODEL
+from bot.settings import Settings
 
 knowledge, index, marker = (Path(p) for p in sys.argv[1:4])
 real_save = build.save_sparse_index
@@ -48,7 +48,7 @@ def save_then_stall(sparse, folder):
     time.sleep(600)
 
 build.save_sparse_index = save_then_stall
-build.build_index(knowledge, index, encoder_for(DEFAULT_MODEL), full=True)
+build.build_index(knowledge, index, load_encoder(Settings()), full=True)
 """
 
 

@@ -42,7 +42,7 @@ def test_status_reports_build_changes_and_skipped_files(
 
     assert main(["index", "status"]) == 0
     out = capsys.readouterr().out
-    assert "model:       bundled:all-MiniLM-L6-v2 (dimension 384)" in out
+    assert "model:       bundled:all-MiniLM-L6-v2 (int8 " in out and " (dimension 384)" in out
     assert "(incremental, " in out and "31 chunks embedded, 0 reused)" in out
     assert "advisories:  5  chunks: 31 (6 example messages)" in out
     assert "up to date" in out

@@ -39,6 +39,7 @@ def bot_process(api: FakeBotApi, built_index: Path, tmp_path: Path) -> Iterator[
         "FRAUDBOT_KNOWLEDGE_DIR": str(tmp_path / "copy" / "knowledge"),
         "FRAUDBOT_INDEX_DIR": str(tmp_path / "copy" / "index"),
         "FRAUDBOT_DATA_DIR": str(tmp_path / "data"),
+        "FRAUDBOT_MODEL_CACHE_DIR": os.environ["FRAUDBOT_MODEL_CACHE_DIR"],
         "PYTHONPATH": str(ROOT),
     }
     process = subprocess.Popen(

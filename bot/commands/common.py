@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.retrieval.embedder import Encoder, make_encoder
@@ -18,15 +19,22 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=2)
-def encoder_for(model: str, precision: Precision = "auto", runtime: Runtime = "openvino") -> Encoder:
-    """Load a model once per process, however many commands use it."""
-    return make_encoder(model, runtime=runtime, precision=precision)
+def encoder_for(
+    model: str, precision: Precision = "auto", runtime: Runtime = "openvino", cache_dir: Path | None = None
+) -> Encoder:
+    """Load a model once per process, however many commands use it (``cache_dir``: for its int8 form)."""
+    return make_encoder(model, runtime=runtime, precision=precision, cache_dir=cache_dir)
 
 
 def load_encoder(settings: Settings) -> Encoder:
     """The configured embedding model, loaded offline."""
     retrieval = settings.retrieval
-    return encoder_for(retrieval.embedding_model, retrieval.embedding_precision, retrieval.embedding_runtime)
+    return encoder_for(
+        retrieval.embedding_model,
+        retrieval.embedding_precision,
+        retrieval.embedding_runtime,
+        settings.paths.model_cache_dir,
+    )
 
 
 def load_searcher(settings: Settings) -> Searcher:

@@ -27,7 +27,7 @@ from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError
-from bot.settings import DEFAULT_MODEL, PRECISIONS, RUNTIMES, Precision, Runtime
+from bot.settings import DEFAULT_MODEL, PRECISIONS, RUNTIMES, PathSettings, Precision, Runtime
 
 if TYPE_CHECKING:
     from bot.retrieval.search import Searcher
@@ -152,7 +152,8 @@ def load_searcher(
     from bot.retrieval.lifecycle import open_index
     from bot.retrieval.search import Searcher
 
-    encoder = make_encoder(model, runtime=runtime, precision=precision)
+    cache_dir = PathSettings().model_cache_dir
+    encoder = make_encoder(model, runtime=runtime, precision=precision, cache_dir=cache_dir)
     index, _ = open_index(knowledge, index_dir, encoder)
     return Searcher(index, encoder)
 

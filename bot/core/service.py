@@ -69,6 +69,7 @@ class FraudCore:
                     settings.retrieval.embedding_model,
                     runtime=settings.retrieval.embedding_runtime,
                     precision=settings.retrieval.embedding_precision,
+                    cache_dir=settings.paths.model_cache_dir,
                 )
             )
         )

@@ -159,26 +159,33 @@ class SentenceTransformerEncoder(LoadedModel):
 
 
 def make_encoder(
-    name: str = DEFAULT_MODEL, *, runtime: Runtime = "openvino", precision: Precision = "auto"
+    name: str = DEFAULT_MODEL,
+    *,
+    runtime: Runtime = "openvino",
+    precision: Precision = "auto",
+    cache_dir: Path | None = None,
 ) -> Encoder:
     """The model ``name`` on the chosen runtime: OpenVINO (the default, faster) or torch.
 
     A model OpenVINO cannot convert (an unusual architecture, a broken install) runs on torch instead,
-    with a warning that says why: the bot starts either way.
+    with a warning that says why: the bot starts either way. int8 is OpenVINO's (its quantized model is
+    kept in ``cache_dir``); torch runs such a model in float32.
     """
     loaded = load_sentence_transformer(name, "cpu")  # loaded once, whichever runtime ends up running it
-    if runtime == "torch":
-        return SentenceTransformerEncoder(name, precision=precision, loaded=loaded)
-    try:
-        from bot.retrieval.openvino_encoder import OpenVinoEncoder
+    if runtime == "openvino":
+        try:
+            from bot.retrieval.openvino_encoder import OpenVinoEncoder
 
-        return OpenVinoEncoder(name, precision=precision, loaded=loaded)
-    except Exception as exc:  # any failure of the optional fast path falls back to torch
-        logger.warning(
-            "OpenVINO could not run the model %s (%s: %s); using torch instead "
-            "(set FRAUDBOT_EMBEDDING_RUNTIME=torch to skip the attempt)",
-            name,
-            type(exc).__name__,
-            exc,
-        )
-        return SentenceTransformerEncoder(name, precision=precision, loaded=loaded)
+            return OpenVinoEncoder(name, precision=precision, loaded=loaded, cache_dir=cache_dir)
+        except Exception as exc:  # any failure of the optional fast path falls back to torch
+            logger.warning(
+                "OpenVINO could not run the model %s (%s: %s); using torch instead "
+                "(set FRAUDBOT_EMBEDDING_RUNTIME=torch to skip the attempt)",
+                name,
+                type(exc).__name__,
+                exc,
+            )
+    if precision == "int8":
+        logger.warning("int8 needs the OpenVINO runtime; torch runs the model %s in float32", name)
+        precision = "float32"
+    return SentenceTransformerEncoder(name, precision=precision, loaded=loaded)
