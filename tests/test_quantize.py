@@ -43,12 +43,13 @@ def test_the_session_model_was_saved_whole_and_is_read_back(
 
 
 def test_other_calibration_texts_make_another_model_under_another_key(
-    encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     loaded = load_sentence_transformer(DEFAULT_MODEL, "cpu")
     few = quantize.calibration_texts()[:8]
     monkeypatch.setattr(quantize, "calibration_texts", lambda: few)
     made = OpenVinoEncoder(DEFAULT_MODEL, precision="int8", cache_dir=tmp_path, loaded=loaded)
+    assert capsys.readouterr().out == ""  # stdout carries --json output: no progress bars on it
     assert made.name != encoder.name and made.name.startswith(f"{DEFAULT_MODEL} (int8 ")
     assert len(saved_models(tmp_path)) == 2 and not any("partial" in n for n in saved_models(tmp_path))
     monkeypatch.setattr(quantize, "quantize_model", refuse_to_quantize)

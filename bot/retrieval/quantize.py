@@ -14,8 +14,11 @@ quarter faster (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable
 from importlib.metadata import version
@@ -24,6 +27,8 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
+
+logger = logging.getLogger(__name__)
 
 CALIBRATION_FILE = Path(__file__).with_name("int8_calibration.jsonl")
 CALIBRATION_BATCH = 4  # texts per calibration sample, as a check's windows reach the model together
@@ -50,13 +55,16 @@ def quantize_model(model: Any, tokenize: Tokenize, texts: list[str]) -> Any:
     # hybrid search ranked 3 of the 144 dev questions' advisories lower (Recall@1 0.771 against float's
     # 0.792); with alpha 0.5 none.
     smoothing = AdvancedSmoothQuantParameters(matmul=SMOOTH_QUANT_ALPHA)
-    return nncf.quantize(
-        model,
-        nncf.Dataset(samples),
-        model_type=nncf.ModelType.TRANSFORMER,  # keeps softmax, layer norms and the like in float
-        subset_size=len(samples),
-        advanced_parameters=AdvancedQuantizationParameters(smooth_quant_alphas=smoothing),
-    )
+    logger.info("quantizing the embedding model to int8 (once; about 15 s)")
+    # NNCF draws progress bars on stdout, which carries the CLI's --json output: they go nowhere.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return nncf.quantize(
+            model,
+            nncf.Dataset(samples),
+            model_type=nncf.ModelType.TRANSFORMER,  # keeps softmax, layer norms and the like in float
+            subset_size=len(samples),
+            advanced_parameters=AdvancedQuantizationParameters(smooth_quant_alphas=smoothing),
+        )
 
 
 def cache_key(weights: Iterable[tuple[str, np.ndarray]], texts: list[str]) -> str:
