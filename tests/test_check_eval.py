@@ -129,12 +129,16 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # now measures #17 0.930 / 0.110 and #18 0.910 / 0.120 (0.130 when `fraudbot bench` checks it through the
 # core). Neither has been read. Batches #19 and #20, sealed, kept the everyday threshold at 0.05 (0.15
 # removed one false alarm of 200 and no scam, the rule asked for three): #19 0.940 / 0.130, #20 0.960 /
-# 0.090. Neither has been read.
+# 0.090. Neither has been read. Batches #21 and #22, sealed, asked for many legitimate messages about
+# scams, kept "high" never lowered by the everyday rule (no change on #19 to #22): #21 0.980 / 0.270, #22
+# 0.940 / 0.250. Neither has been read.
 FRESH_FLOORS = {
     "messages_fresh17.yaml": (0.91, 0.13),
     "messages_fresh18.yaml": (0.89, 0.15),
     "messages_fresh19.yaml": (0.92, 0.15),
     "messages_fresh20.yaml": (0.94, 0.11),
+    "messages_fresh21.yaml": (0.96, 0.29),
+    "messages_fresh22.yaml": (0.92, 0.27),
 }
 
 
