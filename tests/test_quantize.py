@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -77,3 +78,35 @@ def test_int8_on_torch_runs_in_float32_with_a_warning(caplog: pytest.LogCaptureF
     assert isinstance(loaded, SentenceTransformerEncoder) and not loaded.bfloat16
     assert loaded.name == DEFAULT_MODEL
     assert "int8 needs the OpenVINO runtime" in caplog.text
+
+
+def test_two_starts_at_once_quantize_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    made: list[int] = []
+
+    def slow_quantize(model: Any, tokenize: object, texts: object) -> Any:
+        made.append(1)
+        threading.Event().wait(0.3)  # long enough for the other start to reach the lock
+        return model
+
+    def tiny_model() -> Any:
+        given = ops.parameter([1, 2], ov.Type.f32)
+        return ov.Model([ops.relu(given)], [given])
+
+    monkeypatch.setattr(quantize, "quantize_model", slow_quantize)
+    results: list[Any] = []
+
+    def start() -> None:
+        results.append(quantize.load_or_quantize(tiny_model, lambda texts: {}, "k" * 20, tmp_path, ["x"]))
+
+    starts = [threading.Thread(target=start) for _ in range(2)]
+    for thread in starts:
+        thread.start()
+    for thread in starts:
+        thread.join()
+    assert made == [1] and len(results) == 2
+    assert saved_models(tmp_path) == [f"encoder-int8-{'k' * 20}.bin", f"encoder-int8-{'k' * 20}.xml"]
