@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from test_similarity import GOOD_SIMILARITY, red_flags_file
 
 from bot.core.checks import check_message
 from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, load_red_flags, warning_phrase
 from bot.core.results import CheckResult
+from bot.core.service import FraudCore
+from bot.core.similarity import Resemblance, probability_below
 from bot.knowledge.problems import KnowledgeFileError
 from bot.telegram import render
 
@@ -122,3 +126,53 @@ def test_a_broken_warning_phrase_is_named(tmp_path: Path, flags: RedFlagSet) -> 
     problem = caught.value.problems[0]
     assert problem.field == "warning_phrases[0]"
     assert "warning phrase: not a valid regular expression" in problem.message
+
+
+BANK_ALERT = (
+    "Scam alert from your bank: fraudsters pose as investment teachers in WhatsApp groups, promise "
+    "guaranteed returns of 30% a week and later demand a withdrawal fee before you can take your money "
+    "out. We will never ask you to pay a fee to withdraw."
+)
+CAMOUFLAGE = (
+    "We will never ask for your PIN. Your account shows 186,000 USDT with guaranteed returns. "
+    "To withdraw you must first pay 15% tax to our custodian account."
+)
+
+
+def test_a_warning_with_strong_signs_is_low_when_the_classifier_finds_it_unlike_the_scams(
+    core: FraudCore,
+) -> None:
+    assert core.data.red_flags.thresholds.similarity.warning_high_below == 0.3
+    result = core.check(BANK_ALERT)
+    assert result.risk == "low" and result.warning_phrase
+    assert "warning about scams" in result.summary
+    assert {"guaranteed-returns", "withdrawal-fee"} <= {s.name for s in result.signals}
+
+
+def test_a_scam_that_opens_with_a_warning_phrase_stays_high(core: FraudCore) -> None:
+    # The classifier finds it scam-like (0.67 with the bundled advisories, 0.46 with the tests' fixture
+    # ones: both above warning_high_below), so its warning phrase does not count.
+    result = core.check(CAMOUFLAGE)
+    assert result.risk == "high" and result.warning_phrase is None
+
+
+def test_without_the_setting_strong_signs_stay_high(core: FraudCore, monkeypatch: pytest.MonkeyPatch) -> None:
+    flags = core.data.red_flags
+    rule = replace(flags.thresholds.similarity, warning_high_below=None)
+    without = replace(flags, thresholds=replace(flags.thresholds, similarity=rule))
+    monkeypatch.setattr(core, "_data", replace(core.data, red_flags=without))
+    assert core.check(BANK_ALERT).risk == "high"
+
+
+def test_probability_below_needs_both_a_probability_and_a_threshold() -> None:
+    assert probability_below(Resemblance(0.2, 0, 0), 0.5)
+    assert not probability_below(Resemblance(0.5, 0, 0), 0.5)
+    assert not probability_below(None, 0.5) and not probability_below(Resemblance(0.2, 0, 0), None)
+
+
+def test_the_high_warning_threshold_loads_and_is_bounded(tmp_path: Path) -> None:
+    setting = GOOD_SIMILARITY.replace("weight: 2", "weight: 2, warning_high_below: 0.5")
+    assert load_red_flags(red_flags_file(tmp_path, setting)).thresholds.similarity.warning_high_below == 0.5
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(red_flags_file(tmp_path, setting.replace("0.5", "1.5")))
+    assert "warning_high_below" in str(caught.value)

@@ -14,7 +14,9 @@ Scoring
   never towards high: high rests on the named flags and links.
 * A message that would be medium but contains one of ``warning_phrases`` ("we will never ask for ...",
   "if someone offers you ...") and has nothing suspect in its links, numbers or wallets warns about scams
-  rather than makes one: it is low, and its summary says so and names the signs it describes.
+  rather than makes one: it is low, and its summary says so and names the signs it describes. A message
+  that would be high is lowered so only when the classifier also finds no window of it even
+  ``thresholds.similarity.warning_high_below`` likely to be a scam: a scam can open with a warning.
 * Likewise a message that would be medium on its named signs, has nothing suspect in its links, numbers
   or wallets, and has no window the classifier finds even ``thresholds.similarity.everyday_below``
   likely to be a scam reads as an everyday message (a question about a broker's fees, a bank notice): it
@@ -54,7 +56,13 @@ from bot.core.red_flags import (
     warning_phrase,
 )
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
-from bot.core.similarity import Resemblance, reads_everyday, resemblance, resemblance_weight
+from bot.core.similarity import (
+    Resemblance,
+    probability_below,
+    reads_everyday,
+    resemblance,
+    resemblance_weight,
+)
 from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.hits import SearchHit
@@ -115,16 +123,22 @@ def check_message(
     similar = similarity_signal(evidence.resemblance, exemplars, flags)
     risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
     signals += [similar] if similar else []
-    # A warning about scams names their signs too; only when nothing in its links or numbers is suspect
-    # and the signs do not reach high does it read as the warning it is. Likewise a message with a weak
-    # sign that the classifier finds nothing like the scams it knows reads as an everyday message.
+    # A warning about scams names their signs too; when nothing in its links or numbers is suspect and
+    # its signs stay below high (or reach high, in a text the classifier does not find scam-like: a
+    # scam can open with "we will never ask for your PIN") it reads as the warning it is. Likewise a
+    # message with a weak sign that the classifier finds nothing like the scams it knows reads as an
+    # everyday message.
+    rule = flags.thresholds.similarity
     weak = risk == "medium" and not from_links
-    warning = warning_phrase(prepared, flags) if weak else None
+    strong_warning = (
+        risk == "high" and not from_links and probability_below(evidence.resemblance, rule.warning_high_below)
+    )
+    warning = warning_phrase(prepared, flags) if weak or strong_warning else None
     everyday = (
         weak
         and not warning
         and not any(s.name in flags.always_warn_names for s in signals)
-        and reads_everyday(evidence.resemblance, flags.thresholds.similarity)
+        and reads_everyday(evidence.resemblance, rule)
     )
     risk = "low" if warning or everyday else risk
     return CheckResult(

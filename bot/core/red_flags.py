@@ -50,6 +50,7 @@ class _SimilaritySchema(StrictSchema):
     probability: Annotated[float, Field(gt=0.0, lt=1.0)]
     weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)]
     everyday_below: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    warning_high_below: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
 
     @model_validator(mode="after")
     def _below_probability(self) -> _SimilaritySchema:
@@ -121,7 +122,7 @@ def load_red_flags(path: Path, categories: Collection[str] | None = None) -> Red
 def _similarity_rule(spec: _SimilaritySchema | None) -> SimilarityRule:
     if spec is None:
         return DEFAULT_RULE
-    return SimilarityRule(spec.probability, spec.weight, spec.everyday_below)
+    return SimilarityRule(spec.probability, spec.weight, spec.everyday_below, spec.warning_high_below)
 
 
 def _similarity_flag(spec: _SimilarityFlagSchema | None, rule: SimilarityRule) -> RedFlag:

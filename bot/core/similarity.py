@@ -51,6 +51,7 @@ class SimilarityRule:
     probability: float = 0.70  # a window at least this likely to be a scam adds the signal
     weight: int = 2
     everyday_below: float | None = None  # no window even this likely: weak named signs alone stay low
+    warning_high_below: float | None = None  # no window this likely: a warning phrase lowers high too
 
 
 DEFAULT_RULE = SimilarityRule()
@@ -150,9 +151,15 @@ def resemblance(windows: Matrix, classifier: ScamClassifier | None, examples: Ma
     return Resemblance(float(probabilities[window]), nearest, window)
 
 
+def probability_below(found: Resemblance | None, threshold: float | None) -> bool:
+    """Whether no window of the message is even ``threshold`` likely to be a scam (False when either is
+    unknown: no classifier, or the rule not set)."""
+    return found is not None and threshold is not None and found.probability < threshold
+
+
 def reads_everyday(found: Resemblance | None, rule: SimilarityRule) -> bool:
     """Whether no window of the message is even ``rule.everyday_below`` likely to be a scam."""
-    return found is not None and rule.everyday_below is not None and found.probability < rule.everyday_below
+    return probability_below(found, rule.everyday_below)
 
 
 def resemblance_weight(found: Resemblance | None, rule: SimilarityRule) -> int:
