@@ -7,7 +7,7 @@ CPU's widest instructions.
 
 By default (``precision`` "auto" or "int8") the transformer's matrix products run in int8
 (:mod:`bot.retrieval.quantize`; quantized once and kept on disk): a long message's windows encode in
-~35 ms against ~48 ms in bfloat16, vectors within a cosine of ~0.994 (median 0.998) of float32's, and on
+34-45 ms against ~51 ms in bfloat16, vectors within a cosine of 0.975 (median 0.992) of float32's, and on
 the sealed scam batches #17 and #18 and the dev questions no worse than bfloat16 (docs/benchmarks.md).
 ``"bfloat16"`` and ``"float32"`` run the float model; in float32 vectors agree with torch's to a cosine
 of at least 0.9999 (a test checks this).
