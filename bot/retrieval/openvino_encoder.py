@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,11 @@ def _without_telemetry() -> None:
 def _tokenize(model: SentenceTransformer, texts: list[str]) -> dict[str, Any]:
     # ``preprocess`` replaced ``tokenize`` in sentence-transformers 5.
     return dict((getattr(model, "preprocess", None) or model.tokenize)(texts))
+
+
+def _model_inputs(features: dict[str, Any], names: Collection[str]) -> dict[str, np.ndarray]:
+    # The same for inference and for calibration: the int8 ranges are learned on what the model gets.
+    return {name: features[name].numpy() for name in names}
 
 
 def _convert(
@@ -102,8 +107,7 @@ def _quantized(
     from bot.retrieval.quantize import cache_key, calibration_texts, load_or_quantize
 
     def tokenize(texts: list[str]) -> dict[str, np.ndarray]:
-        features = _tokenize(model, texts)
-        return {name: features[name].numpy() for name in names}
+        return _model_inputs(_tokenize(model, texts), names)
 
     texts = calibration_texts()
     weights = ((name, tensor.detach().numpy()) for name, tensor in transformer.state_dict().items())
@@ -149,7 +153,7 @@ class OpenVinoEncoder(LoadedModel):
         import torch
 
         features = _tokenize(self._model, texts)
-        inputs = {name: features[name].numpy() for name in self._inputs}
+        inputs = _model_inputs(features, self._inputs)
         with self._lock:
             self._request.infer(inputs)
             tokens = np.array(self._request.get_output_tensor(0).data, dtype=np.float32)
