@@ -156,6 +156,18 @@ def test_a_scam_that_opens_with_a_warning_phrase_stays_high(core: FraudCore) -> 
     assert result.risk == "high" and result.warning_phrase is None
 
 
+def test_a_scam_dressed_as_a_fraud_warning_still_names_the_safe_account(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    text = (
+        "Beware of fraudsters! Our security team noticed suspicious logins on your profile and has opened a "
+        "secure account for you: move your balance there today to keep it safe."
+    )
+    result = check(text, flags, indicators)
+    assert "safe-account" in {s.name for s in result.signals}
+    assert result.risk != "low" and result.warning_phrase is None
+
+
 def test_without_the_setting_strong_signs_stay_high(core: FraudCore, monkeypatch: pytest.MonkeyPatch) -> None:
     flags = core.data.red_flags
     rule = replace(flags.thresholds.similarity, warning_high_below=None)

@@ -122,6 +122,7 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
     assert names(bank, flags) == set()
     scam = "Your money is at risk. Move all of it to the safe account now and send us the OTP we texted you."
     assert {"safe-account", "otp-request"} <= names(scam, flags)
+    assert names("Your new ISA is a safe place: transfer money in whenever you like.", flags) == set()
 
 
 @pytest.mark.parametrize(
@@ -149,6 +150,8 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
         ("A solicitor rang, said his firm can get the money back for me.", "recovery-offer"),
         ("Approved! Pay the first two months' repayments upfront and the loan is yours.", "upfront-fee"),
         ("I won a tablet on a quiz site but they want a £3 delivery fee.", "prize-fee"),
+        ("Our security team has opened a secure account: move your balance there today.", "safe-account"),
+        ("A protected account is ready in your name; transfer your savings into it by 5pm.", "safe-account"),
     ],
 )
 def test_well_known_scam_requests_are_named(text: str, flag: str, flags: RedFlagSet) -> None:
