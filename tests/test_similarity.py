@@ -75,14 +75,20 @@ def test_the_same_examples_always_give_the_same_classifier() -> None:
 
 
 def test_scoring_with_the_arrays_gives_scikit_learns_probabilities(core: FraudCore, encoder: Encoder) -> None:
-    classifier = core.exemplars.classifier
-    assert classifier is not None and classifier.scam_examples > 100
+    # Trained here on the core's real vectors (its own classifier may have been read back from the index
+    # folder without its scikit-learn model), the labelled scams against the legitimate examples.
+    exemplars, legit_count = core.exemplars, len(core.data.legitimate_examples)
+    labelled_scams = [legit_count + i for i, m in enumerate(core.data.labelled_messages) if m.label == "scam"]
+    scam_side = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[labelled_scams]])
+    classifier = train_classifier(scam_side, exemplars.operator_vectors[:legit_count])
+    assert classifier is not None and classifier.model is not None
+    assert min(classifier.scam_examples, classifier.legit_examples) > 100
     texts = [m.text for m in load_messages(EVAL_DIR / "messages.yaml")]
     vectors = encoder.encode(texts)
     expected = classifier.model.predict_proba(vectors)[:, 1]
     np.testing.assert_allclose(classifier.scam_probability(vectors), expected, rtol=0, atol=1e-9)
     toy = train_classifier(SCAM, LEGIT)
-    assert toy is not None
+    assert toy is not None and toy.model is not None
     probe = around((0.6, 0.6, 0.2), 5, seed=3)
     np.testing.assert_allclose(toy.scam_probability(probe), toy.model.predict_proba(probe)[:, 1], atol=1e-9)
 

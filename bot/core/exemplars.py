@@ -7,12 +7,14 @@
   ``labelled_messages.yaml`` (operator data).
 
 The operator files' messages are encoded at load, each distinct text once per process and model
-(:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh on each build.
+(:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh when an example changes,
+or read back from the index folder (:mod:`bot.core.classifier_store`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 from pydantic import Field
 
+from bot.core.classifier_store import load_classifier, save_classifier
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.core.labelled import LabelledMessage
 from bot.core.similarity import Matrix, ScamClassifier, train_classifier
@@ -29,6 +32,8 @@ from bot.retrieval.cache import OPERATOR_TEXTS
 if TYPE_CHECKING:
     from bot.retrieval.embedder import Encoder
     from bot.retrieval.search import SearchIndex
+
+logger = logging.getLogger(__name__)
 
 LEGITIMATE_EXAMPLES_FILE = "legitimate_examples.yaml"
 EXAMPLE_KIND = "example"
@@ -109,11 +114,13 @@ def build_exemplars(
     encoder: Encoder,
     labelled: tuple[LabelledMessage, ...] = (),
     previous: ExemplarSet | None = None,
+    store: Path | None = None,
 ) -> ExemplarSet:
     """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
 
     When both sides are exactly those ``previous`` was trained on (a reload after an edit that changed
-    no example message), its classifier is kept: training takes seconds.
+    no example message), its classifier is kept: training takes seconds. With a ``store`` folder, a
+    classifier saved there for the same sides is read instead of trained, and a new one is saved.
     """
     scam, scam_vectors = scam_examples(index)
     operator_vectors = OPERATOR_TEXTS.encode(encoder, [e.text for e in legit] + [m.text for m in labelled])
@@ -124,8 +131,22 @@ def build_exemplars(
     if previous is not None and previous.training_key == key:
         classifier = previous.classifier
     else:
-        classifier = train_classifier(scam_side, legit_side)
+        classifier = stored_or_trained(scam_side, legit_side, key, store)
     return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key)
+
+
+def stored_or_trained(scam: Matrix, legit: Matrix, key: str, store: Path | None) -> ScamClassifier | None:
+    """The classifier saved in ``store`` for ``key``, else one trained on the sides (and saved there)."""
+    classifier = load_classifier(store, key) if store is not None else None
+    if classifier is not None:
+        return classifier
+    classifier = train_classifier(scam, legit)
+    if classifier is not None and store is not None:
+        try:
+            save_classifier(store, key, classifier)
+        except OSError as exc:  # a read-only index folder costs the next start a training, nothing more
+            logger.warning("could not save the trained classifier in %s: %s", store, exc)
+    return classifier
 
 
 def training_key(scam: Matrix, legit: Matrix) -> str:

@@ -1,0 +1,106 @@
+"""The trained scam classifier, saved in the index folder: a start with unchanged examples skips training.
+
+Training the calibrated support-vector machine on the bundled ~6,700 examples takes 10-20 s on two
+cores, and every start, every test process and every reload that changes an example would pay it again.
+The trained model is only arrays (:class:`~bot.core.similarity.SigmoidRbf`), so it is saved with NumPy
+(no pickle) under a key that covers both sides' vectors, the training settings and scikit-learn's
+version: any change to an example, to the model or to the library gives another key, so a stale model is
+never read. The newest few files are kept; an unreadable one is ignored (and trained afresh).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import sklearn
+
+from bot.core.similarity import CALIBRATION_FOLDS, SVM_C, ScamClassifier, SigmoidRbf
+
+logger = logging.getLogger(__name__)
+
+CLASSIFIER_DIR = "classifiers"  # inside the index folder
+KEEP_FILES = 3  # the newest saved classifiers kept (an operator's edits each make a new one)
+FORMAT = 1  # bump when the saved arrays change
+_ARRAYS = ("support", "support_norms", "coef")
+_NUMBERS = ("intercept", "gamma", "slope", "offset", "scam_examples", "legit_examples")
+
+
+def store_key(training_key: str) -> str:
+    """The file key for a classifier trained on ``training_key``'s vectors with today's settings."""
+    recipe = f"{training_key}|C={SVM_C}|folds={CALIBRATION_FOLDS}|sklearn={sklearn.__version__}|v{FORMAT}"
+    return hashlib.sha256(recipe.encode()).hexdigest()[:24]
+
+
+def classifier_path(folder: Path, training_key: str) -> Path:
+    """Where the classifier for ``training_key`` is saved in ``folder``."""
+    return folder / f"scam-{store_key(training_key)}.npz"
+
+
+def load_classifier(folder: Path, training_key: str) -> ScamClassifier | None:
+    """The saved classifier for ``training_key``, or ``None`` when there is none or it cannot be read."""
+    path = classifier_path(folder, training_key)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: np.asarray(saved[name], dtype=np.float64) for name in _ARRAYS}
+            numbers = {name: float(saved[name]) for name in _NUMBERS}
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        logger.warning("ignoring the unreadable saved classifier %s (%s); training afresh", path.name, exc)
+        return None
+    if arrays["support"].ndim != 2 or len(arrays["support"]) != len(arrays["coef"]):
+        logger.warning("ignoring the saved classifier %s: its arrays do not fit together", path.name)
+        return None
+    os.utime(path)  # recently used: kept by the pruning below
+    scorer = SigmoidRbf(
+        support=arrays["support"],
+        support_norms=arrays["support_norms"],
+        coef=arrays["coef"],
+        intercept=numbers["intercept"],
+        gamma=numbers["gamma"],
+        slope=numbers["slope"],
+        offset=numbers["offset"],
+    )
+    return ScamClassifier(None, scorer, int(numbers["scam_examples"]), int(numbers["legit_examples"]))
+
+
+def save_classifier(folder: Path, training_key: str, classifier: ScamClassifier) -> Path:
+    """Save ``classifier`` for ``training_key`` (whole or not at all) and prune the oldest files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = classifier_path(folder, training_key)
+    scorer = classifier.scorer
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")
+    with partial.open("wb") as file:
+        np.savez(
+            file,
+            support=scorer.support,
+            support_norms=scorer.support_norms,
+            coef=scorer.coef,
+            intercept=scorer.intercept,
+            gamma=scorer.gamma,
+            slope=scorer.slope,
+            offset=scorer.offset,
+            scam_examples=classifier.scam_examples,
+            legit_examples=classifier.legit_examples,
+        )
+    os.replace(partial, path)  # atomic: a reader sees the old file or the whole new one
+    prune(folder, keep=KEEP_FILES)
+    return path
+
+
+def prune(folder: Path, *, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used saved classifiers in ``folder``."""
+    saved = sorted(folder.glob("scam-*.npz"), key=_last_used, reverse=True)
+    for old in saved[keep:]:
+        old.unlink(missing_ok=True)
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # removed by another process meanwhile
+        return 0.0
