@@ -126,13 +126,15 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # was tuned or decided changes, and now teach the classifier in knowledge/labelled_messages.yaml (their
 # history is in docs/benchmarks.md). #33 and #34 decided the move of #29 to #32 into the labelled
 # messages by a rule written before they were measured (see their headers); #35 and #36 decided nothing
-# and measured the result once. Measured with all of that: #33 0.970 / 0.120, #34 0.970 / 0.140,
-# #35 0.960 / 0.140, #36 0.950 / 0.110. None of them has been read.
+# and measured the result once. Measured with all of that and with int8's other layers in float32 (on
+# this AMX host they had run in bfloat16, see openvino_encoder): #33 0.980 / 0.130, #34 0.970 / 0.150,
+# #35 0.960 / 0.140, #36 0.950 / 0.130 (in bfloat16: 0.970 / 0.120, 0.970 / 0.140, 0.960 / 0.140,
+# 0.950 / 0.110). None of them has been read.
 FRESH_FLOORS = {
-    "messages_fresh33.yaml": (0.96, 0.13),
-    "messages_fresh34.yaml": (0.96, 0.15),
+    "messages_fresh33.yaml": (0.97, 0.14),
+    "messages_fresh34.yaml": (0.96, 0.16),
     "messages_fresh35.yaml": (0.95, 0.15),
-    "messages_fresh36.yaml": (0.94, 0.12),
+    "messages_fresh36.yaml": (0.94, 0.14),
 }
 
 

@@ -93,12 +93,41 @@ def test_openvino_vectors_match_torch_float32_ones(
     assert_same_vectors(exact, exact_openvino.encode(texts), 0.99999)
 
 
+def test_int8_vectors_are_right_at_every_short_length(
+    encoder: Encoder, float32_encoder: SentenceTransformerEncoder
+) -> None:
+    # With its unquantized layers left to OpenVINO, a host with AMX ran them in bfloat16 and texts of
+    # exactly 32 tokens came out at cosine 0.75-0.89; float32 there puts every length at >= 0.97.
+    words = [
+        "please",
+        "pay",
+        "the",
+        "release",
+        "fee",
+        "today",
+        "to",
+        "withdraw",
+        "your",
+        "profit",
+        "from",
+        "the",
+        "trading",
+        "platform",
+    ]
+    texts = [" ".join(words[i % len(words)] for i in range(n)) for n in range(1, 63)]
+    exact, quantized = float32_encoder.encode(texts), encoder.encode(texts, batch_size=1)
+    cosines = (exact * quantized).sum(axis=1)
+    assert cosines.min() >= 0.97, [(n + 1, round(float(c), 3)) for n, c in enumerate(cosines) if c < 0.97]
+
+
 def test_openvino_batches_keep_the_callers_order(encoder: Encoder, texts: list[str]) -> None:
     whole = encoder.encode(texts[:9])
     in_small_batches = encoder.encode(texts[:9], batch_size=2)
     reversed_order = encoder.encode(texts[:9][::-1])
-    assert np.allclose(whole, in_small_batches, atol=2e-3)
-    assert np.allclose(whole, reversed_order[::-1], atol=2e-3)
+    # Each row stays its own text's; on a host with AMX, int8 vectors move a little with the batch's
+    # padding (cosine 0.9987 at worst), where a row mixed up with another text's falls far below.
+    assert_same_vectors(whole, in_small_batches, 0.995)
+    assert_same_vectors(whole, reversed_order[::-1], 0.995)
     assert encoder.encode([]).shape == (0, 384)
 
 

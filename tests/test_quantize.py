@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ def saved_models(folder: Path) -> list[str]:
 def test_the_session_model_was_saved_whole_and_is_read_back(
     encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    key = encoder.name.rsplit(" ", 1)[-1].rstrip(")")
+    found = re.search(r"\(int8 ([0-9a-f]{8})", encoder.name)
+    assert found is not None
+    key = found.group(1)
     saved = [name for name in saved_models(MODEL_CACHE) if key in name]
     assert len(saved) == 2 and not any("partial" in name for name in saved_models(MODEL_CACHE))
     monkeypatch.setattr(quantize, "quantize_model", refuse_to_quantize)
