@@ -10,6 +10,7 @@ never read. The newest few files are kept; an unreadable one is ignored (and tra
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -55,7 +56,8 @@ def load_classifier(folder: Path, training_key: str) -> ScamClassifier | None:
     if arrays["support"].ndim != 2 or len(arrays["support"]) != len(arrays["coef"]):
         logger.warning("ignoring the saved classifier %s: its arrays do not fit together", path.name)
         return None
-    os.utime(path)  # recently used: kept by the pruning below
+    with contextlib.suppress(OSError):  # a read-only index folder: still usable, just not marked as used
+        os.utime(path)  # recently used: kept by the pruning below
     scorer = SigmoidRbf(
         support=arrays["support"],
         support_norms=arrays["support_norms"],
