@@ -38,7 +38,7 @@ def test_a_saved_classifier_reads_back_with_the_same_probabilities(tmp_path: Pat
     classifier, key = trained()
     path = save_classifier(tmp_path, key, classifier)
     assert path == classifier_path(tmp_path, key) and path.suffix == ".npz"
-    assert not list(tmp_path.glob("*.partial"))  # written under another name, then renamed
+    assert not list(tmp_path.glob("*.tmp"))  # written under another name, then renamed
     loaded = load_classifier(tmp_path, key)
     assert loaded is not None and loaded.model is None
     assert (loaded.scam_examples, loaded.legit_examples) == (12, 12)

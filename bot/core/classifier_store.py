@@ -20,6 +20,7 @@ import numpy as np
 import sklearn
 
 from bot.core.similarity import CALIBRATION_FOLDS, SVM_C, ScamClassifier, SigmoidRbf
+from bot.retrieval.cache import save_arrays
 
 logger = logging.getLogger(__name__)
 
@@ -72,24 +73,20 @@ def load_classifier(folder: Path, training_key: str) -> ScamClassifier | None:
 
 def save_classifier(folder: Path, training_key: str, classifier: ScamClassifier) -> Path:
     """Save ``classifier`` for ``training_key`` (whole or not at all) and prune the oldest files."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = classifier_path(folder, training_key)
     scorer = classifier.scorer
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")
-    with partial.open("wb") as file:
-        np.savez(
-            file,
-            support=scorer.support,
-            support_norms=scorer.support_norms,
-            coef=scorer.coef,
-            intercept=scorer.intercept,
-            gamma=scorer.gamma,
-            slope=scorer.slope,
-            offset=scorer.offset,
-            scam_examples=classifier.scam_examples,
-            legit_examples=classifier.legit_examples,
-        )
-    os.replace(partial, path)  # atomic: a reader sees the old file or the whole new one
+    save_arrays(
+        path,
+        support=scorer.support,
+        support_norms=scorer.support_norms,
+        coef=scorer.coef,
+        intercept=scorer.intercept,
+        gamma=scorer.gamma,
+        slope=scorer.slope,
+        offset=scorer.offset,
+        scam_examples=classifier.scam_examples,
+        legit_examples=classifier.legit_examples,
+    )
     prune(folder, keep=KEEP_FILES)
     return path
 

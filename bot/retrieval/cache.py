@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from cachetools import LRUCache, TTLCache
 
 from bot.retrieval.embedder import Encoder, Matrix
@@ -31,6 +32,22 @@ MEMO_TEXTS = 50_000  # operator texts remembered per process (about 75 MiB at mo
 def text_key(text: str) -> bytes:
     """The cache key of a text: a 16-byte hash (lone surrogates from hostile input are hashed too)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def save_arrays(path: Path, **arrays: npt.ArrayLike) -> None:
+    """Write ``arrays`` to ``path`` as NumPy ``.npz``, whole or not at all (a temporary name, then a rename).
+
+    Raises ``OSError`` when it cannot be written; the temporary file is removed then.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as file:
+            np.savez(file, allow_pickle=False, **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class CachingEncoder:
@@ -119,16 +136,11 @@ class TextVectorMemo:
             found = {k: v for k in keys_of_texts if (v := self._vectors.get((model, k))) is not None}
             self.unsaved = False
         keys = np.frombuffer(b"".join(found), dtype=np.uint8).reshape(len(found), -1)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        vectors = np.stack(list(found.values())) if found else np.zeros((0, 0), np.float32)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as file:
-                vectors = np.stack(list(found.values())) if found else np.zeros((0, 0), np.float32)
-                np.savez(file, model=np.array(model), keys=keys, vectors=vectors)
-            os.replace(tmp, path)
+            save_arrays(path, model=np.array(model), keys=keys, vectors=vectors)
         except OSError as exc:
             logger.warning("could not save %s (%s): the next start encodes the examples again", path, exc)
-            tmp.unlink(missing_ok=True)
 
     def encode(self, encoder: Encoder, texts: list[str]) -> Matrix:
         """Vectors for ``texts`` by ``encoder``; only texts it has not encoded before reach the model."""
