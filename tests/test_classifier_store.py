@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from test_similarity import LEGIT, SCAM, around
 
-import bot.core.exemplars as exemplars_module
+import bot.core.classifier_store as store_module
 from bot.core.classifier_store import (
     CLASSIFIER_DIR,
     classifier_path,
@@ -18,12 +18,12 @@ from bot.core.classifier_store import (
     prune,
     save_classifier,
     store_key,
+    stored_or_trained,
 )
-from bot.core.exemplars import build_exemplars, stored_or_trained, training_key
+from bot.core.exemplars import LegitimateExample, build_exemplars, training_key
 from bot.core.service import FraudCore
 from bot.core.similarity import ScamClassifier, train_classifier
 from bot.retrieval.search import Searcher
-from bot.settings import PathSettings, RegionSettings, Settings
 
 PROBE = around((0.6, 0.6, 0.2), 8, seed=3)
 
@@ -105,7 +105,7 @@ def test_a_second_build_with_the_same_examples_reads_the_saved_classifier(
 ) -> None:
     first = build_exemplars(searcher.index, (), searcher.encoder, store=tmp_path)
     assert first.classifier is None  # the fixture knowledge alone has no legitimate side: nothing saved
-    legit = tuple(exemplars_module.LegitimateExample("a", f"Order {n} has shipped.") for n in range(6))
+    legit = tuple(LegitimateExample("a", f"Order {n} has shipped.") for n in range(6))
     built = build_exemplars(searcher.index, legit, searcher.encoder, store=tmp_path)
     assert built.classifier is not None and built.classifier.model is not None
     assert len(list(tmp_path.glob("scam-*.npz"))) == 1
@@ -113,7 +113,7 @@ def test_a_second_build_with_the_same_examples_reads_the_saved_classifier(
     def no_training(*_: object) -> None:
         raise AssertionError("trained again although the examples did not change")
 
-    monkeypatch.setattr(exemplars_module, "train_classifier", no_training)
+    monkeypatch.setattr(store_module, "train_classifier", no_training)
     again = build_exemplars(searcher.index, legit, searcher.encoder, store=tmp_path)
     assert again.classifier is not None and again.classifier.model is None
     assert again.training_key == built.training_key
@@ -128,14 +128,7 @@ def test_the_core_saves_its_classifier_in_the_index_folder(core: FraudCore) -> N
     classifier = core.exemplars.classifier
     assert classifier is not None
     assert classifier_path(folder, core.exemplars.training_key).is_file()
-    paths = PathSettings(
-        knowledge_dir=core.settings.paths.knowledge_dir,
-        index_dir=core.settings.paths.index_dir,
-        data_dir=core.settings.paths.data_dir,
-    )
-    restarted = FraudCore.load(
-        Settings(paths=paths, region=RegionSettings(region="UK")), encoder=core.searcher.encoder
-    )
+    restarted = FraudCore.load(core.settings, encoder=core.searcher.encoder)
     assert restarted.exemplars.classifier is not None and restarted.exemplars.classifier.model is None
     probe = core.exemplars.scam_vectors[:5]
     np.testing.assert_array_equal(

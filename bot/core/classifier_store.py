@@ -14,12 +14,15 @@ import contextlib
 import hashlib
 import logging
 import os
+from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import sklearn
 
-from bot.core.similarity import CALIBRATION_FOLDS, SVM_C, ScamClassifier, SigmoidRbf
+from bot.core.similarity import CALIBRATION_FOLDS, SVM_C, Matrix, ScamClassifier, SigmoidRbf, train_classifier
 from bot.retrieval.cache import save_arrays
 
 logger = logging.getLogger(__name__)
@@ -27,8 +30,8 @@ logger = logging.getLogger(__name__)
 CLASSIFIER_DIR = "classifiers"  # inside the index folder
 KEEP_FILES = 3  # the newest saved classifiers kept (an operator's edits each make a new one)
 FORMAT = 1  # bump when the saved arrays change
-_ARRAYS = ("support", "support_norms", "coef")
-_NUMBERS = ("intercept", "gamma", "slope", "offset", "scam_examples", "legit_examples")
+_SCORER_FIELDS = tuple(field.name for field in fields(SigmoidRbf))  # saved as they are
+_COUNTS = ("scam_examples", "legit_examples")  # saved beside the scorer's fields
 
 
 def store_key(training_key: str) -> str:
@@ -49,41 +52,40 @@ def load_classifier(folder: Path, training_key: str) -> ScamClassifier | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as saved:
-            arrays = {name: np.asarray(saved[name], dtype=np.float64) for name in _ARRAYS}
-            numbers = {name: float(saved[name]) for name in _NUMBERS}
+            values = {name: np.asarray(saved[name], dtype=np.float64) for name in (*_SCORER_FIELDS, *_COUNTS)}
     except (OSError, ValueError, KeyError, EOFError) as exc:
         logger.warning("ignoring the unreadable saved classifier %s (%s); training afresh", path.name, exc)
         return None
-    if arrays["support"].ndim != 2 or len(arrays["support"]) != len(arrays["coef"]):
+    if values["support"].ndim != 2 or len(values["support"]) != len(values["coef"]):
         logger.warning("ignoring the saved classifier %s: its arrays do not fit together", path.name)
         return None
     with contextlib.suppress(OSError):  # a read-only index folder: still usable, just not marked as used
         os.utime(path)  # recently used: kept by the pruning below
-    scorer = SigmoidRbf(
-        support=arrays["support"],
-        support_norms=arrays["support_norms"],
-        coef=arrays["coef"],
-        intercept=numbers["intercept"],
-        gamma=numbers["gamma"],
-        slope=numbers["slope"],
-        offset=numbers["offset"],
-    )
-    return ScamClassifier(None, scorer, int(numbers["scam_examples"]), int(numbers["legit_examples"]))
+    scorer_fields: dict[str, Any] = {name: _unboxed(values[name]) for name in _SCORER_FIELDS}
+    scorer = SigmoidRbf(**scorer_fields)
+    return ScamClassifier(None, scorer, *(int(values[name]) for name in _COUNTS))
+
+
+def stored_or_trained(scam: Matrix, legit: Matrix, key: str, store: Path | None) -> ScamClassifier | None:
+    """The classifier saved in ``store`` for ``key``, else one trained on the sides (and saved there)."""
+    classifier = load_classifier(store, key) if store is not None else None
+    if classifier is not None:
+        return classifier
+    classifier = train_classifier(scam, legit)
+    if classifier is not None and store is not None:
+        try:
+            save_classifier(store, key, classifier)
+        except OSError as exc:  # a read-only index folder costs the next start a training, nothing more
+            logger.warning("could not save the trained classifier in %s: %s", store, exc)
+    return classifier
 
 
 def save_classifier(folder: Path, training_key: str, classifier: ScamClassifier) -> Path:
     """Save ``classifier`` for ``training_key`` (whole or not at all) and prune the oldest files."""
     path = classifier_path(folder, training_key)
-    scorer = classifier.scorer
     save_arrays(
         path,
-        support=scorer.support,
-        support_norms=scorer.support_norms,
-        coef=scorer.coef,
-        intercept=scorer.intercept,
-        gamma=scorer.gamma,
-        slope=scorer.slope,
-        offset=scorer.offset,
+        **asdict(classifier.scorer),
         scam_examples=classifier.scam_examples,
         legit_examples=classifier.legit_examples,
     )
@@ -103,3 +105,7 @@ def _last_used(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:  # removed by another process meanwhile
         return 0.0
+
+
+def _unboxed(value: npt.NDArray[np.float64]) -> Any:
+    return value if value.ndim else float(value)  # numbers were saved as 0-d arrays

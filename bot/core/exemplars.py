@@ -14,7 +14,6 @@ or read back from the index folder (:mod:`bot.core.classifier_store`).
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,18 +21,16 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 from pydantic import Field
 
-from bot.core.classifier_store import load_classifier, save_classifier
+from bot.core.classifier_store import stored_or_trained
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.core.labelled import LabelledMessage
-from bot.core.similarity import Matrix, ScamClassifier, train_classifier
+from bot.core.similarity import Matrix, ScamClassifier
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.cache import OPERATOR_TEXTS
 
 if TYPE_CHECKING:
     from bot.retrieval.embedder import Encoder
     from bot.retrieval.search import SearchIndex
-
-logger = logging.getLogger(__name__)
 
 LEGITIMATE_EXAMPLES_FILE = "legitimate_examples.yaml"
 EXAMPLE_KIND = "example"
@@ -133,20 +130,6 @@ def build_exemplars(
     else:
         classifier = stored_or_trained(scam_side, legit_side, key, store)
     return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key)
-
-
-def stored_or_trained(scam: Matrix, legit: Matrix, key: str, store: Path | None) -> ScamClassifier | None:
-    """The classifier saved in ``store`` for ``key``, else one trained on the sides (and saved there)."""
-    classifier = load_classifier(store, key) if store is not None else None
-    if classifier is not None:
-        return classifier
-    classifier = train_classifier(scam, legit)
-    if classifier is not None and store is not None:
-        try:
-            save_classifier(store, key, classifier)
-        except OSError as exc:  # a read-only index folder costs the next start a training, nothing more
-            logger.warning("could not save the trained classifier in %s: %s", store, exc)
-    return classifier
 
 
 def training_key(scam: Matrix, legit: Matrix) -> str:
