@@ -33,6 +33,19 @@ class PathSettings(BaseSettings):
     model_cache_dir: Path = Field(
         Path("index/models"), description="Folder of the int8 model made from the embedding model once."
     )
+    classifier_cache_dir: Path | None = Field(
+        None, description="Folder of the trained scam classifiers; empty: classifiers/ in the index folder."
+    )
+
+    @field_validator("classifier_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @property
+    def classifier_dir(self) -> Path:
+        """Where trained scam classifiers are saved and read (:mod:`bot.core.classifier_store`)."""
+        return self.classifier_cache_dir or self.index_dir / "classifiers"
 
 
 class RetrievalSettings(BaseSettings):

@@ -12,7 +12,6 @@ from test_similarity import LEGIT, SCAM, around
 
 import bot.core.classifier_store as store_module
 from bot.core.classifier_store import (
-    CLASSIFIER_DIR,
     classifier_path,
     load_classifier,
     prune,
@@ -123,8 +122,8 @@ def test_a_second_build_with_the_same_examples_reads_the_saved_classifier(
     )
 
 
-def test_the_core_saves_its_classifier_in_the_index_folder(core: FraudCore) -> None:
-    folder = core.settings.paths.index_dir / CLASSIFIER_DIR
+def test_the_core_saves_its_classifier_in_its_classifier_folder(core: FraudCore) -> None:
+    folder = core.settings.paths.classifier_dir
     classifier = core.exemplars.classifier
     assert classifier is not None
     assert classifier_path(folder, core.exemplars.training_key).is_file()

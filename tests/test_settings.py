@@ -40,6 +40,14 @@ def test_env_file_is_read(tmp_path: Path) -> None:
     assert settings.paths.index_dir == Path("/tmp/elsewhere")
 
 
+def test_classifier_folder_follows_the_index_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAUDBOT_INDEX_DIR", "/srv/index")
+    monkeypatch.setenv("FRAUDBOT_CLASSIFIER_CACHE_DIR", "")
+    assert Settings().paths.classifier_dir == Path("/srv/index/classifiers")
+    monkeypatch.setenv("FRAUDBOT_CLASSIFIER_CACHE_DIR", "/srv/shared-classifiers")
+    assert Settings().paths.classifier_dir == Path("/srv/shared-classifiers")
+
+
 def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRAUDBOT_TELEGRAM_TOKEN", "123:SECRET")
     settings = Settings()

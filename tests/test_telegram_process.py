@@ -40,6 +40,7 @@ def bot_process(api: FakeBotApi, built_index: Path, tmp_path: Path) -> Iterator[
         "FRAUDBOT_INDEX_DIR": str(tmp_path / "copy" / "index"),
         "FRAUDBOT_DATA_DIR": str(tmp_path / "data"),
         "FRAUDBOT_MODEL_CACHE_DIR": os.environ["FRAUDBOT_MODEL_CACHE_DIR"],
+        "FRAUDBOT_CLASSIFIER_CACHE_DIR": os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"],
         "PYTHONPATH": str(ROOT),
     }
     process = subprocess.Popen(

@@ -27,7 +27,6 @@ from bot.retrieval.cache import save_arrays
 
 logger = logging.getLogger(__name__)
 
-CLASSIFIER_DIR = "classifiers"  # inside the index folder
 KEEP_FILES = 3  # the newest saved classifiers kept (an operator's edits each make a new one)
 FORMAT = 1  # bump when the saved arrays change
 _SCORER_FIELDS = tuple(field.name for field in fields(SigmoidRbf))  # saved as they are

@@ -202,7 +202,9 @@ def main(
     if searcher is None and args.search:
         searcher = load_searcher(args.knowledge, args.index, precision=args.precision, runtime=args.runtime)
     if searcher is not None and exemplars is None:
-        exemplars = build_exemplars(searcher.index, legit, searcher.encoder, labelled=labelled)
+        # A saved classifier is keyed by its training vectors, so reading one is right whatever the index.
+        store = PathSettings(index_dir=args.index).classifier_dir
+        exemplars = build_exemplars(searcher.index, legit, searcher.encoder, labelled=labelled, store=store)
     met = True
     for path, messages in files:
         report = evaluate(

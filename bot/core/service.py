@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from bot.core import answers as answer_mod
 from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
 from bot.core.checks import check_message
-from bot.core.classifier_store import CLASSIFIER_DIR
 from bot.core.exemplars import ExemplarSet, build_exemplars
 from bot.core.hotlines import hotlines_for
 from bot.core.intent_model import build_intent_classifier
@@ -223,7 +222,7 @@ class FraudCore:
             searcher.encoder,
             labelled=data.labelled_messages,
             previous=previous,
-            store=self.settings.paths.index_dir / CLASSIFIER_DIR,
+            store=self.settings.paths.classifier_dir,
         )
         self._intent_classifier = build_intent_classifier(data.intent_examples, searcher.encoder)
         path = self.settings.paths.index_dir / EXAMPLE_VECTORS_FILE
