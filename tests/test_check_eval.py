@@ -18,6 +18,7 @@ from bot.knowledge.loader import load_categories
 from bot.retrieval.build import build_index
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.search import Searcher, SearchIndex
+from bot.settings import PathSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -43,6 +44,7 @@ def real_exemplars(real_searcher: Searcher) -> ExemplarSet:
         load_legitimate_examples_from(KNOWLEDGE),
         real_searcher.encoder,
         labelled=load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE)),
+        store=PathSettings().classifier_dir,  # the session's shared folder (conftest)
     )
 
 
@@ -122,19 +124,20 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 
 
 # Regression guards, not the targets: (detection floor, false-positive ceiling) a little below / above
-# what each sealed batch measures with the bundled model. Batches #3 to #32 measured the check while it
+# what each sealed batch measures with the bundled model. Batches #3 to #36 measured the check while it
 # was tuned or decided changes, and now teach the classifier in knowledge/labelled_messages.yaml (their
-# history is in docs/benchmarks.md). #33 and #34 decided the move of #29 to #32 into the labelled
-# messages by a rule written before they were measured (see their headers); #35 and #36 decided nothing
-# and measured the result once. Measured with all of that and with int8's other layers in float32 (on
-# this AMX host they had run in bfloat16, see openvino_encoder): #33 0.980 / 0.130, #34 0.970 / 0.150,
-# #35 0.960 / 0.140, #36 0.950 / 0.130 (in bfloat16: 0.970 / 0.120, 0.970 / 0.140, 0.960 / 0.140,
-# 0.950 / 0.110). None of them has been read.
+# history is in docs/benchmarks.md). #37 and #38 decided the move of #33 to #36 into the labelled
+# messages, #39 and #40 that a warning phrase no longer lowers a message the classifier finds scam-like,
+# each by a rule written before they were measured (see their headers); #41 and #42 decided nothing and
+# measured the result once. Measured with all of that: #37 0.990 / 0.130, #38 0.980 / 0.150,
+# #39 0.950 / 0.140, #40 0.940 / 0.100, #41 0.970 / 0.060, #42 0.980 / 0.100. None of them has been read.
 FRESH_FLOORS = {
-    "messages_fresh33.yaml": (0.97, 0.14),
-    "messages_fresh34.yaml": (0.96, 0.16),
-    "messages_fresh35.yaml": (0.95, 0.15),
-    "messages_fresh36.yaml": (0.94, 0.14),
+    "messages_fresh37.yaml": (0.98, 0.14),
+    "messages_fresh38.yaml": (0.97, 0.16),
+    "messages_fresh39.yaml": (0.94, 0.15),
+    "messages_fresh40.yaml": (0.93, 0.11),
+    "messages_fresh41.yaml": (0.96, 0.07),
+    "messages_fresh42.yaml": (0.97, 0.11),
 }
 
 

@@ -10,7 +10,7 @@ from test_similarity import GOOD_SIMILARITY, red_flags_file
 
 from bot.core.checks import check_message
 from bot.core.indicator_data import IndicatorData
-from bot.core.red_flags import RedFlagSet, load_red_flags, warning_phrase
+from bot.core.red_flags import RedFlagSet, load_red_flags, prepare_text, warning_phrase
 from bot.core.results import CheckResult
 from bot.core.service import FraudCore
 from bot.core.similarity import Resemblance, probability_below
@@ -154,6 +154,25 @@ def test_a_scam_that_opens_with_a_warning_phrase_stays_high(core: FraudCore) -> 
     # ones: both above warning_high_below), so its warning phrase does not count.
     result = core.check(CAMOUFLAGE)
     assert result.risk == "high" and result.warning_phrase is None
+
+
+FAKE_CALLER = (
+    "Good afternoon, this is Inspector Tan from the Commercial Affairs Department. Please note the police "
+    "will never ask you to transfer money to a personal account. Your bank account has been linked to a "
+    "money laundering case. Do not tell anyone, including your family, while we investigate. "
+    "Stay on the line."
+)
+
+
+def test_a_warning_phrase_does_not_lower_a_message_that_reads_like_a_known_scam(
+    core: FraudCore, flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    # Fake bank and police callers recite the disclaimer too. On its named sign alone it reads as a warning.
+    assert warning_phrase(prepare_text(FAKE_CALLER), flags)
+    assert check(FAKE_CALLER, flags, indicators).risk == "low"
+    result = core.check(FAKE_CALLER)
+    assert "resembles-known-scam" in {s.name for s in result.signals}
+    assert result.risk == "medium" and result.warning_phrase is None
 
 
 def test_a_scam_dressed_as_a_fraud_warning_still_names_the_safe_account(

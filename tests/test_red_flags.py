@@ -152,6 +152,7 @@ def test_a_negated_warning_in_the_same_sentence_does_not_count(flags: RedFlagSet
         ("I won a tablet on a quiz site but they want a £3 delivery fee.", "prize-fee"),
         ("Our security team has opened a secure account: move your balance there today.", "safe-account"),
         ("A protected account is ready in your name; transfer your savings into it by 5pm.", "safe-account"),
+        ("Scratch the back of the cards and send me photos of the codes.", "gift-card-payment"),
     ],
 )
 def test_well_known_scam_requests_are_named(text: str, flag: str, flags: RedFlagSet) -> None:
@@ -190,6 +191,7 @@ def test_every_control_character_but_the_line_break_becomes_a_space() -> None:
         "Dad's bond is 4.9% fixed, and the fixed-rate ISA at 3.8% is fine too.",
         "Your dental appointment is on Monday. To cancel or rearrange, call the surgery.",
         "Your replacement card is on its way; your old card has been cancelled.",
+        "Your parcel is ready to collect: bring photo ID and your collection code 44 9917.",
     ],
 )
 def test_ordinary_talk_about_money_raises_no_warning_sign(text: str, flags: RedFlagSet) -> None:

@@ -14,9 +14,11 @@ Scoring
   never towards high: high rests on the named flags and links.
 * A message that would be medium but contains one of ``warning_phrases`` ("we will never ask for ...",
   "if someone offers you ...") and has nothing suspect in its links, numbers or wallets warns about scams
-  rather than makes one: it is low, and its summary says so and names the signs it describes. A message
-  that would be high is lowered so only when the classifier also finds no window of it even
-  ``thresholds.similarity.warning_high_below`` likely to be a scam: a scam can open with a warning.
+  rather than makes one: it is low, and its summary says so and names the signs it describes. Not when
+  the classifier finds it scam-like (the ``resembles-known-scam`` signal): fake bank and police callers
+  recite "we will never ask for your PIN" too. A message that would be high is lowered so only when the
+  classifier also finds no window of it even ``thresholds.similarity.warning_high_below`` likely to be a
+  scam.
 * Likewise a message that would be medium on its named signs, has nothing suspect in its links, numbers
   or wallets, and has no window the classifier finds even ``thresholds.similarity.everyday_below``
   likely to be a scam reads as an everyday message (a question about a broker's fees, a bank notice): it
@@ -123,13 +125,13 @@ def check_message(
     similar = similarity_signal(evidence.resemblance, exemplars, flags)
     risk = risk_level(total_weight(signals), flags.thresholds, similar.weight if similar else 0)
     signals += [similar] if similar else []
-    # A warning about scams names their signs too; when nothing in its links or numbers is suspect and
-    # its signs stay below high (or reach high, in a text the classifier does not find scam-like: a
-    # scam can open with "we will never ask for your PIN") it reads as the warning it is. Likewise a
+    # A warning about scams names their signs too; when nothing in its links or numbers is suspect, the
+    # classifier does not find it scam-like, and its signs stay below high (or reach high, in a text the
+    # classifier finds even less scam-like) it reads as the warning it is. Likewise a
     # message with a weak sign that the classifier finds nothing like the scams it knows reads as an
     # everyday message.
     rule = flags.thresholds.similarity
-    weak = risk == "medium" and not from_links
+    weak = risk == "medium" and not from_links and similar is None
     strong_warning = (
         risk == "high" and not from_links and probability_below(evidence.resemblance, rule.warning_high_below)
     )
