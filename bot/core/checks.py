@@ -127,9 +127,8 @@ def check_message(
     signals += [similar] if similar else []
     # A warning about scams names their signs too; when nothing in its links or numbers is suspect, the
     # classifier does not find it scam-like, and its signs stay below high (or reach high, in a text the
-    # classifier finds even less scam-like) it reads as the warning it is. Likewise a
-    # message with a weak sign that the classifier finds nothing like the scams it knows reads as an
-    # everyday message.
+    # classifier finds even less scam-like) it reads as the warning it is. Likewise a message with a weak
+    # sign that the classifier finds nothing like the scams it knows reads as an everyday message.
     rule = flags.thresholds.similarity
     weak = risk == "medium" and not from_links and similar is None
     strong_warning = (

@@ -5,8 +5,8 @@ the scam side is every advisory's example messages plus the scams of ``knowledge
 the legitimate side is ``knowledge/legitimate_examples.yaml`` (bank notices, one-time codes, friends
 talking about index funds ...) plus the legitimate messages of ``labelled_messages.yaml``. The model is a
 support-vector machine with an RBF kernel whose scores are calibrated into probabilities by
-cross-validation (scikit-learn). It is trained afresh whenever an example changes; on the bundled ~7,200
-examples that takes 20-35 s, so the trained arrays are saved in the index folder
+cross-validation (scikit-learn). It is trained afresh whenever an example changes; on the bundled ~8,000
+examples that takes 25-50 s, so the trained arrays are saved in the index folder
 (:mod:`bot.core.classifier_store`) and a start with unchanged examples reads them instead.
 
 A message resembles a known scam when one of its windows is a scam with probability at least
