@@ -22,7 +22,9 @@ from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, Settings
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
-WAIT = 60.0  # a bound so a broken watcher fails the test instead of hanging it; not a timing assertion
+# A bound so a broken watcher fails the test instead of hanging it; not a timing assertion. A reload that
+# changes an example message retrains the scam classifier on ~8,000 examples: 25-50 s, more on a busy machine.
+WAIT = 300.0
 
 TICKETS = """---
 id: fx-ticket
@@ -48,6 +50,8 @@ The tickets never arrive.
 ## What to do
 - Buy festival tickets only from the official ticket sellers.
 """
+# The same advisory with no example message: the classifier is kept, so a reload takes seconds.
+TICKETS_WITHOUT_EXAMPLES = re.sub(r"## Example messages\n.*?\n\n", "", TICKETS, flags=re.DOTALL)
 TICKET_QUESTION = "someone on Facebook is selling spare Glastonbury festival wristbands, bank transfer only"
 
 
@@ -206,16 +210,19 @@ async def test_searches_during_a_reload_always_see_a_complete_index(watching: Wa
             except BaseException as exc:  # pragma: no cover - reported by the assertion below
                 errors.append(exc)
 
-    thread = threading.Thread(target=hammer)
+    thread = threading.Thread(target=hammer, daemon=True)
     thread.start()
-    (watching.knowledge_dir / "advisories" / "fx-ticket.md").write_text(TICKETS, encoding="utf-8")
-    await watching.next_outcome()
-    await asyncio.sleep(0.2)
-    stop.set()
-    thread.join()
+    try:
+        advisory = watching.knowledge_dir / "advisories" / "fx-ticket.md"
+        advisory.write_text(TICKETS_WITHOUT_EXAMPLES, encoding="utf-8")
+        await watching.next_outcome()
+        await asyncio.sleep(0.2)
+    finally:  # a failed wait must not leave the thread spinning: pytest would never exit
+        stop.set()
+        thread.join()
     assert errors == []
     assert all(len(set(size)) == 1 for size in sizes)  # chunks, vectors and FAISS rows always agree
-    assert {size[0] for size in sizes} == {31, 35}  # only the old and the new index were ever seen
+    assert {size[0] for size in sizes} == {31, 34}  # only the old and the new index were ever seen
 
 
 def test_only_knowledge_files_trigger_a_reload(tmp_path: Path) -> None:
