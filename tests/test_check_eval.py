@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.core.checks import check_message
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
+from bot.core.flag_matching import scam_mention
 from bot.core.indicator_data import IndicatorData
 from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet
@@ -37,14 +39,15 @@ def real_searcher(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) ->
 
 
 @pytest.fixture(scope="module")
-def real_exemplars(real_searcher: Searcher) -> ExemplarSet:
-    """The real advisories' example messages and the real operator examples, embedded, and the classifier."""
+def real_exemplars(real_searcher: Searcher, flags: RedFlagSet) -> ExemplarSet:
+    """The real advisories' example messages and the real operator examples, embedded, and the classifiers."""
     return build_exemplars(
         real_searcher.index,
         load_legitimate_examples_from(KNOWLEDGE),
         real_searcher.encoder,
         labelled=load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE)),
         store=PathSettings().classifier_dir,  # the session's shared folder (conftest)
+        mentions_scams=partial(scam_mention, flags=flags),
     )
 
 
@@ -123,21 +126,24 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
     assert report.false_positive_rate <= 0.03, report.false_positive_ids
 
 
-# Regression guards, not the targets: (detection floor, false-positive ceiling) a little below / above
+# Regression guards, not the targets: (detection floor, false-positive ceiling) one message below / above
 # what each sealed batch measures with the bundled model. Batches #3 to #36 measured the check while it
 # was tuned or decided changes, and now teach the classifier in knowledge/labelled_messages.yaml (their
 # history is in docs/benchmarks.md). #37 and #38 decided the move of #33 to #36 into the labelled
 # messages, #39 and #40 that a warning phrase no longer lowers a message the classifier finds scam-like,
-# each by a rule written before they were measured (see their headers); #41 and #42 decided nothing and
-# measured the result once. Measured with all of that: #37 0.990 / 0.130, #38 0.980 / 0.150,
-# #39 0.950 / 0.140, #40 0.940 / 0.100, #41 0.970 / 0.060, #42 0.980 / 0.100. None of them has been read.
+# #43 and #44 the "talks about scams" model, each by a rule written before they were measured (see their
+# headers); #41 and #42 decided nothing. Measured with all of that: #37 0.990 / 0.110, #38 0.970 / 0.100,
+# #39 0.950 / 0.110, #40 0.930 / 0.070, #41 0.970 / 0.030, #42 0.970 / 0.090, #43 0.980 / 0.090,
+# #44 0.970 / 0.080. Of them only the four scams the model lowered were read (their headers name them).
 FRESH_FLOORS = {
-    "messages_fresh37.yaml": (0.98, 0.14),
-    "messages_fresh38.yaml": (0.97, 0.16),
-    "messages_fresh39.yaml": (0.94, 0.15),
-    "messages_fresh40.yaml": (0.93, 0.11),
-    "messages_fresh41.yaml": (0.96, 0.07),
-    "messages_fresh42.yaml": (0.97, 0.11),
+    "messages_fresh37.yaml": (0.98, 0.12),
+    "messages_fresh38.yaml": (0.96, 0.11),
+    "messages_fresh39.yaml": (0.94, 0.12),
+    "messages_fresh40.yaml": (0.92, 0.08),
+    "messages_fresh41.yaml": (0.96, 0.04),
+    "messages_fresh42.yaml": (0.96, 0.10),
+    "messages_fresh43.yaml": (0.97, 0.10),
+    "messages_fresh44.yaml": (0.96, 0.09),
 }
 
 

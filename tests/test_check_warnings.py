@@ -9,8 +9,9 @@ import pytest
 from test_similarity import GOOD_SIMILARITY, red_flags_file
 
 from bot.core.checks import check_message
+from bot.core.flag_matching import prepare_text, warning_phrase
 from bot.core.indicator_data import IndicatorData
-from bot.core.red_flags import RedFlagSet, load_red_flags, prepare_text, warning_phrase
+from bot.core.red_flags import RedFlagSet, load_red_flags
 from bot.core.results import CheckResult
 from bot.core.service import FraudCore
 from bot.core.similarity import Resemblance, probability_below
@@ -187,9 +188,12 @@ def test_a_scam_dressed_as_a_fraud_warning_still_names_the_safe_account(
     assert result.risk != "low" and result.warning_phrase is None
 
 
-def test_without_the_setting_strong_signs_stay_high(core: FraudCore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_settings_strong_signs_stay_high(
+    core: FraudCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     flags = core.data.red_flags
-    rule = replace(flags.thresholds.similarity, warning_high_below=None)
+    # Neither the warning phrase ("Scam alert") nor the "talks about scams" model may lower it then.
+    rule = replace(flags.thresholds.similarity, warning_high_below=None, about_scams_above=None)
     without = replace(flags, thresholds=replace(flags.thresholds, similarity=rule))
     monkeypatch.setattr(core, "_data", replace(core.data, red_flags=without))
     assert core.check(BANK_ALERT).risk == "high"

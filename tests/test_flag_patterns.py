@@ -7,9 +7,11 @@ import re
 import pytest
 from bundled_messages import all_message_texts
 
-import bot.core.red_flags as red_flags
+import bot.core.flag_matching as flag_matching
+from bot.core.flag_matching import find_signals
 from bot.core.flag_patterns import MatchText, compile_flag_pattern, match_text
-from bot.core.red_flags import RedFlagSet, find_signals
+from bot.core.red_flags import RedFlagSet
+from bot.core.text_tidy import normalize_text
 
 
 def test_every_bundled_message_gets_the_same_signals_in_both_modes(
@@ -17,10 +19,10 @@ def test_every_bundled_message_gets_the_same_signals_in_both_modes(
 ) -> None:
     texts = all_message_texts()
     assert len(texts) > 1500
-    plain = [match_text(red_flags.normalize_text(t)).plain for t in texts]
+    plain = [match_text(normalize_text(t)).plain for t in texts]
     assert sum(plain) > 0.9 * len(texts)  # the fast mode is what most messages get
     fast = [find_signals(t, flags) for t in texts]
-    monkeypatch.setattr(red_flags, "match_text", lambda tidy: MatchText(tidy, tidy, plain=False))
+    monkeypatch.setattr(flag_matching, "match_text", lambda tidy: MatchText(tidy, tidy, plain=False))
     unicode_only = [find_signals(t, flags) for t in texts]
     different = [i for i, (a, b) in enumerate(zip(fast, unicode_only, strict=True)) if a != b]
     assert different == []

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from bundled_messages import all_message_texts
 
+from bot.core.flag_matching import find_signals, prepare_text
 from bot.core.indicator_data import IndicatorData
 from bot.core.pattern_filter import PatternFilter, reads_as_ascii
-from bot.core.red_flags import RedFlagSet, find_signals, prepare_text
+from bot.core.red_flags import RedFlagSet
 
 
 def test_no_pattern_that_matches_a_bundled_message_is_skipped(flags: RedFlagSet) -> None:

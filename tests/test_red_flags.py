@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.flag_matching import find_signals
 from bot.core.indicators import FINDING_KINDS
-from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags, normalize_text
+from bot.core.red_flags import RedFlagSet, load_red_flags
+from bot.core.text_tidy import normalize_text
 from bot.knowledge.problems import KnowledgeFileError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,12 +8,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import yaml
 
 from bot.bench.dev_questions import load_dev_questions
 from bot.bench.timing import summary, time_calls
+from bot.core.about_scams import AboutScamsModel
 from bot.core.eval_messages import load_messages
-from bot.core.red_flags import find_signals, prepare_text
+from bot.core.exemplars import about_scams_model
+from bot.core.flag_matching import find_signals, prepare_text, scam_mention
 from bot.core.routing import classify
 from bot.core.service import FraudCore
 from bot.core.windows import text_windows
@@ -102,6 +105,35 @@ def pattern_rows(core: FraudCore, long_text: str) -> list[str]:
     return rows
 
 
+def about_scams_rows(core: FraudCore) -> list[str]:
+    """Training the "talks about scams" model on the core's examples, and its share of a short check."""
+    data, exemplars = core.data, core.exemplars
+    texts = [e.text for e in data.legitimate_examples] + [m.text for m in data.labelled_messages]
+    labels = [False] * len(data.legitimate_examples) + [m.label == "scam" for m in data.labelled_messages]
+    is_scam = np.array(labels, dtype=bool)
+    scams = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[is_scam]])
+    mentions = functools.partial(scam_mention, flags=data.red_flags)
+
+    def train() -> AboutScamsModel | None:
+        return about_scams_model(texts, is_scam, exemplars.operator_vectors, scams, mentions)
+
+    model = train()
+    if model is None:
+        return ['No "talks about scams" model: too few examples.']
+    windows = exemplars.operator_vectors[:3]
+    training = summary(time_calls(train, 5, warmup=1))
+    scoring = summary(time_calls(lambda: model.probability(windows), 200))
+    check = summary(time_calls(_uncached(core, core.check, SHORT_MESSAGE), 30))
+    return [
+        f"Trained on {model.about_examples} messages about scams, {model.scam_examples} scam examples.",
+        "",
+        "| step | p50 / p95 ms | baseline: `check`, 300 characters |",
+        "|---|---|---|",
+        f"| choose the examples by the terms and train | {training} | {check} |",
+        f"| its probability for a message of 3 windows | {scoring} | |",
+    ]
+
+
 def check_quality_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     """Detection and false-positive rate of ``check`` on every labelled messages file."""
     rows = [
@@ -161,6 +193,7 @@ def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = N
         ("`ask` and `check` latency, model loaded", lambda: latency_rows(core, long_text, baseline)),
         ("The long check's expressions: RE2 filter", lambda: pattern_rows(core, long_text)),
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
+        ('The "talks about scams" model', lambda: about_scams_rows(core)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),
     ]

@@ -19,6 +19,11 @@ Scoring
   recite "we will never ask for your PIN" too. A message that would be high is lowered so only when the
   classifier also finds no window of it even ``thresholds.similarity.warning_high_below`` likely to be a
   scam.
+* A message about scams (a police alert, a news story, a victim's story) names their signs too: one that
+  would be medium or high, contains one of ``about_scams_terms`` ("scammers", "fraud"), has nothing
+  suspect in its links, numbers or wallets, and that the "talks about scams" model
+  (:mod:`bot.core.about_scams`) finds at least ``thresholds.similarity.about_scams_above`` likely to be
+  about scams is low too; its summary quotes the term.
 * Likewise a message that would be medium on its named signs, has nothing suspect in its links, numbers
   or wallets, and has no window the classifier finds even ``thresholds.similarity.everyday_below``
   likely to be a scam reads as an everyday message (a question about a broker's fees, a bank notice): it
@@ -42,24 +47,26 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.about_scams import about_scams_probability
 from bot.core.answers import AdvisoryMatch, citation_of, group_by_advisory, prefer_region, text_hash
 from bot.core.check_text import next_steps, summary_text
 from bot.core.exemplars import ExemplarSet
-from bot.core.indicator_data import IndicatorData
-from bot.core.indicators import IndicatorReport, analyse_indicators
-from bot.core.links import defang_text
-from bot.core.red_flags import (
+from bot.core.flag_matching import (
     MAX_EVIDENCE,
-    RedFlagSet,
-    Thresholds,
     find_signals,
     prepare_text,
+    scam_mention,
     tidy_evidence,
     warning_phrase,
 )
+from bot.core.indicator_data import IndicatorData
+from bot.core.indicators import IndicatorReport, analyse_indicators
+from bot.core.links import defang_text
+from bot.core.red_flags import RedFlagSet, Thresholds
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
 from bot.core.similarity import (
     Resemblance,
+    SimilarityRule,
     probability_below,
     reads_everyday,
     resemblance,
@@ -95,6 +102,7 @@ class AdvisoryEvidence:
 
     matches: list[AdvisoryMatch]
     resemblance: Resemblance | None = None
+    about_scams: float | None = None  # how likely the message talks about scams rather than is one
 
 
 def check_message(
@@ -135,6 +143,8 @@ def check_message(
         risk == "high" and not from_links and probability_below(evidence.resemblance, rule.warning_high_below)
     )
     warning = warning_phrase(prepared, flags) if weak or strong_warning else None
+    if warning is None and risk != "low" and not from_links and talks_about_scams(evidence, rule):
+        warning = scam_mention(prepared, flags)  # None when it names no scam: then it is not lowered
     everyday = (
         weak
         and not warning
@@ -160,6 +170,13 @@ def check_message(
         phones=report.phones,
         warning_phrase=warning,
     )
+
+
+def talks_about_scams(evidence: AdvisoryEvidence, rule: SimilarityRule) -> bool:
+    """Whether the message reads as talk about scams with at least ``rule.about_scams_above`` (False when
+    either is unknown: no model, or the rule not set)."""
+    threshold, found = rule.about_scams_above, evidence.about_scams
+    return threshold is not None and found is not None and found >= threshold
 
 
 def total_weight(signals: Sequence[Signal]) -> int:
@@ -231,10 +248,11 @@ def match_advisories(
         for window, vector in zip(windows, vectors, strict=True)
         for hit in searcher.search_vector(window, vector, per_window)
     ]
-    found = (
-        resemblance(vectors, exemplars.classifier, exemplars.scam_vectors) if exemplars is not None else None
-    )
-    return AdvisoryEvidence(group_by_advisory(hits), found)
+    if exemplars is None:
+        return AdvisoryEvidence(group_by_advisory(hits))
+    found = resemblance(vectors, exemplars.classifier, exemplars.scam_vectors)
+    about = about_scams_probability(vectors, exemplars.about_scams)
+    return AdvisoryEvidence(group_by_advisory(hits), found, about)
 
 
 def cite_advisories(

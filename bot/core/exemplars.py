@@ -8,19 +8,24 @@
 
 The operator files' messages are encoded at load, each distinct text once per process and model
 (:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh when an example changes,
-or read back from the index folder (:mod:`bot.core.classifier_store`).
+or read back from the index folder (:mod:`bot.core.classifier_store`). The legitimate messages that
+mention scams, against the scam side, also train the small "talks about scams" model
+(:mod:`bot.core.about_scams`; about a second, so always trained afresh).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import Field
 
+from bot.core.about_scams import AboutScamsModel, train_about_scams
 from bot.core.classifier_store import stored_or_trained
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
 from bot.core.labelled import LabelledMessage
@@ -72,6 +77,7 @@ class ExemplarSet:
     operator_vectors: Matrix  # legitimate examples, then labelled messages, in file order
     classifier: ScamClassifier | None  # None when a side has too few examples to learn from
     training_key: str = ""  # a hash of both sides' vectors: the same key, the same classifier
+    about_scams: AboutScamsModel | None = None  # tells messages about scams from scams
 
 
 def load_legitimate_examples(path: Path) -> tuple[LegitimateExample, ...]:
@@ -112,15 +118,19 @@ def build_exemplars(
     labelled: tuple[LabelledMessage, ...] = (),
     previous: ExemplarSet | None = None,
     store: Path | None = None,
+    mentions_scams: Callable[[str], object] | None = None,
 ) -> ExemplarSet:
     """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
 
     When both sides are exactly those ``previous`` was trained on (a reload after an edit that changed
     no example message), its classifier is kept: training takes seconds. With a ``store`` folder, a
-    classifier saved there for the same sides is read instead of trained, and a new one is saved.
+    classifier saved there for the same sides is read instead of trained, and a new one is saved. With
+    ``mentions_scams`` (true for a text that mentions scams), the legitimate messages it accepts train
+    the "talks about scams" model against the scam side.
     """
     scam, scam_vectors = scam_examples(index)
-    operator_vectors = OPERATOR_TEXTS.encode(encoder, [e.text for e in legit] + [m.text for m in labelled])
+    texts = [e.text for e in legit] + [m.text for m in labelled]
+    operator_vectors = OPERATOR_TEXTS.encode(encoder, texts)
     is_scam = np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
     scam_side = np.vstack([scam_vectors, operator_vectors[is_scam]])
     legit_side = operator_vectors[~is_scam]
@@ -129,7 +139,23 @@ def build_exemplars(
         classifier = previous.classifier
     else:
         classifier = stored_or_trained(scam_side, legit_side, key, store)
-    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key)
+    about = about_scams_model(texts, is_scam, operator_vectors, scam_side, mentions_scams)
+    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key, about)
+
+
+def about_scams_model(
+    texts: list[str],
+    is_scam: npt.NDArray[np.bool_],
+    vectors: Matrix,
+    scam_side: Matrix,
+    mentions_scams: Callable[[str], object] | None,
+) -> AboutScamsModel | None:
+    """The "talks about scams" model: the legitimate ``texts`` that mention scams (their rows of
+    ``vectors``) against ``scam_side``; ``None`` without ``mentions_scams`` or with too few of either."""
+    if mentions_scams is None:
+        return None
+    talks = np.array([not s and bool(mentions_scams(t)) for t, s in zip(texts, is_scam, strict=True)])
+    return train_about_scams(vectors[talks], scam_side)
 
 
 def training_key(scam: Matrix, legit: Matrix) -> str:

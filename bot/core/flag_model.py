@@ -64,6 +64,7 @@ class RedFlagSet:
     path: Path
     similarity_flag: RedFlag = DEFAULT_SIMILARITY_FLAG  # shown when a message reads like a known scam
     warning_phrases: tuple[FlagPattern, ...] = ()  # phrases of messages that warn about scams
+    about_scams_terms: tuple[FlagPattern, ...] = ()  # words of messages that mention scams
 
     @cached_property
     def always_warn_names(self) -> frozenset[str]:

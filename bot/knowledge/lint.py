@@ -14,12 +14,13 @@ import yaml
 
 from bot.core.checklist_file import load_checklists
 from bot.core.exemplars import load_legitimate_examples
+from bot.core.flag_matching import find_signals
 from bot.core.hotlines import load_hotlines
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.indicators import analyse_indicators
 from bot.core.intent_model import load_intent_examples
 from bot.core.labelled import load_labelled_messages_from
-from bot.core.red_flags import RedFlagSet, find_signals, load_red_flags_from
+from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.routing import load_intents
 from bot.core.triage import load_triage
 from bot.knowledge.lint_advisories import (
