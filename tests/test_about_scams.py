@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,9 +12,8 @@ from bot.bench.core import about_scams_rows
 from bot.core.about_scams import AboutScamsModel, about_scams_probability, train_about_scams
 from bot.core.checks import check_message
 from bot.core.flag_matching import scam_mention
-from bot.core.red_flags import RedFlagSet, load_red_flags
+from bot.core.red_flags import RedFlagSet
 from bot.core.service import FraudCore
-from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.embedder import Encoder
 
 ABOUT = [
@@ -103,19 +101,6 @@ def test_a_victim_asking_about_a_scam_that_is_happening_is_not_lowered(core: Fra
 def test_a_message_about_scams_with_a_suspect_link_is_not_lowered(core: FraudCore) -> None:
     result = core.check(POLICE_ALERT + " Check your case at http://45.77.12.9/police-refund")
     assert result.risk == "high" and result.warning_phrase is None
-
-
-def test_a_broken_about_scams_term_is_named(tmp_path: Path, flags: RedFlagSet) -> None:
-    source = flags.path.read_text(encoding="utf-8")
-    broken = source.replace("about_scams_terms:\n", "about_scams_terms:\n  - '[unclosed'\n", 1)
-    assert broken != source
-    path = tmp_path / "red_flags.yaml"
-    path.write_text(broken, encoding="utf-8")
-    with pytest.raises(KnowledgeFileError) as caught:
-        load_red_flags(path)
-    problem = caught.value.problems[0]
-    assert problem.field == "about_scams_terms[0]"
-    assert "about-scams term: not a valid regular expression" in problem.message
 
 
 def test_the_core_benchmark_times_the_model_beside_a_check(core: FraudCore) -> None:

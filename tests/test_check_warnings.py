@@ -116,17 +116,22 @@ def test_a_victims_story_told_to_warn_others_is_low(flags: RedFlagSet, indicator
     assert result.signals and result.risk == "low" and result.warning_phrase == "Posting this so"
 
 
-def test_a_broken_warning_phrase_is_named(tmp_path: Path, flags: RedFlagSet) -> None:
+@pytest.mark.parametrize(
+    ("key", "owner"), [("warning_phrases", "warning phrase"), ("about_scams_terms", "about-scams term")]
+)
+def test_a_broken_warning_phrase_or_term_is_named(
+    tmp_path: Path, flags: RedFlagSet, key: str, owner: str
+) -> None:
     source = flags.path.read_text(encoding="utf-8")
-    broken = source.replace("warning_phrases:\n", "warning_phrases:\n  - '(unclosed'\n", 1)
+    broken = source.replace(f"{key}:\n", f"{key}:\n  - '(unclosed'\n", 1)
     assert broken != source
     path = tmp_path / "red_flags.yaml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(KnowledgeFileError) as caught:
         load_red_flags(path)
     problem = caught.value.problems[0]
-    assert problem.field == "warning_phrases[0]"
-    assert "warning phrase: not a valid regular expression" in problem.message
+    assert problem.field == f"{key}[0]"
+    assert f"{owner}: not a valid regular expression" in problem.message
 
 
 BANK_ALERT = (
