@@ -10,7 +10,7 @@ The operator files' messages are encoded at load, each distinct text once per pr
 (:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh when an example changes,
 or read back from the index folder (:mod:`bot.core.classifier_store`). The legitimate messages that
 mention scams, against the scam side, also train the small "talks about scams" model
-(:mod:`bot.core.about_scams`; about a second, so always trained afresh).
+(:mod:`bot.core.about_scams`; under a second, so always trained afresh).
 """
 
 from __future__ import annotations
