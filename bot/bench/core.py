@@ -15,7 +15,7 @@ from bot.bench.dev_questions import load_dev_questions
 from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
 from bot.core.eval_messages import load_messages
-from bot.core.exemplars import about_scams_model
+from bot.core.exemplars import about_scams_model, operator_texts
 from bot.core.flag_matching import find_signals, prepare_text, scam_mention
 from bot.core.routing import classify
 from bot.core.service import FraudCore
@@ -108,9 +108,7 @@ def pattern_rows(core: FraudCore, long_text: str) -> list[str]:
 def about_scams_rows(core: FraudCore) -> list[str]:
     """Training the "talks about scams" model on the core's examples, and its share of a short check."""
     data, exemplars = core.data, core.exemplars
-    texts = [e.text for e in data.legitimate_examples] + [m.text for m in data.labelled_messages]
-    labels = [False] * len(data.legitimate_examples) + [m.label == "scam" for m in data.labelled_messages]
-    is_scam = np.array(labels, dtype=bool)
+    texts, is_scam = operator_texts(data.legitimate_examples, data.labelled_messages)
     scams = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[is_scam]])
     mentions = functools.partial(scam_mention, flags=data.red_flags)
 

@@ -129,9 +129,8 @@ def build_exemplars(
     the "talks about scams" model against the scam side.
     """
     scam, scam_vectors = scam_examples(index)
-    texts = [e.text for e in legit] + [m.text for m in labelled]
+    texts, is_scam = operator_texts(legit, labelled)
     operator_vectors = OPERATOR_TEXTS.encode(encoder, texts)
-    is_scam = np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
     scam_side = np.vstack([scam_vectors, operator_vectors[is_scam]])
     legit_side = operator_vectors[~is_scam]
     key = training_key(scam_side, legit_side)
@@ -141,6 +140,14 @@ def build_exemplars(
         classifier = stored_or_trained(scam_side, legit_side, key, store)
     about = about_scams_model(texts, is_scam, operator_vectors, scam_side, mentions_scams)
     return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key, about)
+
+
+def operator_texts(
+    legit: tuple[LegitimateExample, ...], labelled: tuple[LabelledMessage, ...]
+) -> tuple[list[str], npt.NDArray[np.bool_]]:
+    """The operator files' texts in the order of ``ExemplarSet.operator_vectors``, and which are scams."""
+    texts = [e.text for e in legit] + [m.text for m in labelled]
+    return texts, np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
 
 
 def about_scams_model(
