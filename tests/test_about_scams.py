@@ -11,10 +11,12 @@ import pytest
 from bot.bench.core import about_scams_rows
 from bot.core.about_scams import AboutScamsModel, about_scams_probability, train_about_scams
 from bot.core.checks import check_message
+from bot.core.exemplars import LegitimateExample, build_exemplars
 from bot.core.flag_matching import scam_mention
 from bot.core.red_flags import RedFlagSet
 from bot.core.service import FraudCore
 from bot.retrieval.embedder import Encoder
+from bot.retrieval.search import Searcher
 
 ABOUT = [
     "Police warning: fraudsters invite people to stock-tip groups and fake trading apps, then ask for a "
@@ -63,6 +65,24 @@ def test_a_message_about_scams_reads_as_one_and_a_scam_does_not(encoder: Encoder
 def test_too_few_examples_give_no_model(encoder: Encoder) -> None:
     assert train_about_scams(encoder.encode(ABOUT[:4]), encoder.encode(SCAMS)) is None
     assert about_scams_probability(encoder.encode(SCAMS[:1]), None) is None
+
+
+def test_the_model_is_trained_on_messages_that_name_a_term_and_kept_while_nothing_changes(
+    searcher: Searcher, encoder: Encoder, flags: RedFlagSet
+) -> None:
+    legit = tuple(LegitimateExample("about-scams", text) for text in ABOUT)
+    legit += (LegitimateExample("everyday", "Lunch at noon tomorrow? I booked the usual table."),)
+    built = build_exemplars(searcher.index, legit, encoder, flags=flags)
+    assert built.about_scams is not None and built.about_scams.about_examples == len(ABOUT)
+    assert build_exemplars(searcher.index, legit, encoder, previous=built, flags=flags).about_scams is (
+        built.about_scams
+    )
+    no_fake = tuple(term for term in flags.about_scams_terms if "fake" not in term.source)
+    fewer_terms = dataclasses.replace(flags, about_scams_terms=no_fake)  # the news story no longer counts
+    retrained = build_exemplars(searcher.index, legit, encoder, previous=built, flags=fewer_terms)
+    assert retrained.about_scams is not None and retrained.about_scams.about_examples == len(ABOUT) - 1
+    assert retrained.classifier is built.classifier  # the scam classifier's sides did not change
+    assert build_exemplars(searcher.index, legit, encoder, previous=built).about_scams is None
 
 
 def test_the_probability_reads_the_mean_of_the_windows() -> None:

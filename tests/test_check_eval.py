@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from bot.core.checks import check_message
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
-from bot.core.flag_matching import scam_mention
 from bot.core.indicator_data import IndicatorData
 from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet
@@ -47,7 +45,7 @@ def real_exemplars(real_searcher: Searcher, flags: RedFlagSet) -> ExemplarSet:
         real_searcher.encoder,
         labelled=load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE)),
         store=PathSettings().classifier_dir,  # the session's shared folder (conftest)
-        mentions_scams=partial(scam_mention, flags=flags),
+        flags=flags,
     )
 
 

@@ -16,7 +16,7 @@ from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
 from bot.core.eval_messages import load_messages
 from bot.core.exemplars import about_scams_model, operator_texts
-from bot.core.flag_matching import find_signals, prepare_text, scam_mention
+from bot.core.flag_matching import find_signals, prepare_text
 from bot.core.routing import classify
 from bot.core.service import FraudCore
 from bot.core.windows import text_windows
@@ -110,10 +110,9 @@ def about_scams_rows(core: FraudCore) -> list[str]:
     data, exemplars = core.data, core.exemplars
     texts, is_scam = operator_texts(data.legitimate_examples, data.labelled_messages)
     scams = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[is_scam]])
-    mentions = functools.partial(scam_mention, flags=data.red_flags)
 
     def train() -> AboutScamsModel | None:
-        return about_scams_model(texts, is_scam, exemplars.operator_vectors, scams, mentions)
+        return about_scams_model(texts, is_scam, exemplars.operator_vectors, scams, data.red_flags)
 
     model = train()
     if model is None:

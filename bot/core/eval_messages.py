@@ -17,13 +17,11 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.checks import WindowSearcher, check_message
 from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
-from bot.core.flag_matching import scam_mention
 from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
@@ -212,7 +210,7 @@ def main(
             searcher.encoder,
             labelled=labelled,
             store=store,
-            mentions_scams=partial(scam_mention, flags=flags),
+            flags=flags,
         )
     met = True
     for path, messages in files:

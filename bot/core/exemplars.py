@@ -10,13 +10,12 @@ The operator files' messages are encoded at load, each distinct text once per pr
 (:data:`~bot.retrieval.cache.OPERATOR_TEXTS`); the classifier is trained afresh when an example changes,
 or read back from the index folder (:mod:`bot.core.classifier_store`). The legitimate messages that
 mention scams, against the scam side, also train the small "talks about scams" model
-(:mod:`bot.core.about_scams`; under a second, so always trained afresh).
+(:mod:`bot.core.about_scams`; under a second, kept on a reload that changed no example and no term).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -28,12 +27,14 @@ from pydantic import Field
 from bot.core.about_scams import AboutScamsModel, train_about_scams
 from bot.core.classifier_store import stored_or_trained
 from bot.core.datafile import Slug, StrictSchema, Text, read_yaml, repeated_texts, validate
+from bot.core.flag_matching import scam_mention
 from bot.core.labelled import LabelledMessage
 from bot.core.similarity import Matrix, ScamClassifier
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.cache import OPERATOR_TEXTS
 
 if TYPE_CHECKING:
+    from bot.core.flag_model import RedFlagSet
     from bot.retrieval.embedder import Encoder
     from bot.retrieval.search import SearchIndex
 
@@ -78,6 +79,7 @@ class ExemplarSet:
     classifier: ScamClassifier | None  # None when a side has too few examples to learn from
     training_key: str = ""  # a hash of both sides' vectors: the same key, the same classifier
     about_scams: AboutScamsModel | None = None  # tells messages about scams from scams
+    about_scams_key: str = ""  # ``training_key`` and the terms: the same key, the same model
 
 
 def load_legitimate_examples(path: Path) -> tuple[LegitimateExample, ...]:
@@ -118,15 +120,15 @@ def build_exemplars(
     labelled: tuple[LabelledMessage, ...] = (),
     previous: ExemplarSet | None = None,
     store: Path | None = None,
-    mentions_scams: Callable[[str], object] | None = None,
+    flags: RedFlagSet | None = None,
 ) -> ExemplarSet:
     """Both sides for ``index``, ``legit`` and ``labelled``, and the classifier trained on them.
 
     When both sides are exactly those ``previous`` was trained on (a reload after an edit that changed
     no example message), its classifier is kept: training takes seconds. With a ``store`` folder, a
     classifier saved there for the same sides is read instead of trained, and a new one is saved. With
-    ``mentions_scams`` (true for a text that mentions scams), the legitimate messages it accepts train
-    the "talks about scams" model against the scam side.
+    ``flags``, the legitimate messages that contain one of its ``about_scams_terms`` train the "talks
+    about scams" model against the scam side (``previous``'s is kept when the sides and terms are the same).
     """
     scam, scam_vectors = scam_examples(index)
     texts, is_scam = operator_texts(legit, labelled)
@@ -138,8 +140,12 @@ def build_exemplars(
         classifier = previous.classifier
     else:
         classifier = stored_or_trained(scam_side, legit_side, key, store)
-    about = about_scams_model(texts, is_scam, operator_vectors, scam_side, mentions_scams)
-    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key, about)
+    about_key = about_scams_key(key, flags)
+    if previous is not None and previous.about_scams_key == about_key:
+        about = previous.about_scams
+    else:
+        about = about_scams_model(texts, is_scam, operator_vectors, scam_side, flags)
+    return ExemplarSet(scam, scam_vectors, operator_vectors, classifier, key, about, about_key)
 
 
 def operator_texts(
@@ -155,14 +161,21 @@ def about_scams_model(
     is_scam: npt.NDArray[np.bool_],
     vectors: Matrix,
     scam_side: Matrix,
-    mentions_scams: Callable[[str], object] | None,
+    flags: RedFlagSet | None,
 ) -> AboutScamsModel | None:
-    """The "talks about scams" model: the legitimate ``texts`` that mention scams (their rows of
-    ``vectors``) against ``scam_side``; ``None`` without ``mentions_scams`` or with too few of either."""
-    if mentions_scams is None:
+    """The "talks about scams" model: the legitimate ``texts`` that contain one of ``flags``'
+    ``about_scams_terms`` (their rows of ``vectors``) against ``scam_side``; ``None`` without ``flags``
+    or with too few of either."""
+    if flags is None:
         return None
-    talks = np.array([not s and bool(mentions_scams(t)) for t, s in zip(texts, is_scam, strict=True)])
-    return train_about_scams(vectors[talks], scam_side)
+    talks = [not s and scam_mention(t, flags) is not None for t, s in zip(texts, is_scam, strict=True)]
+    return train_about_scams(vectors[np.array(talks, dtype=bool)], scam_side)
+
+
+def about_scams_key(training: str, flags: RedFlagSet | None) -> str:
+    """A hash of the sides' ``training`` key and the terms that pick the messages about scams."""
+    terms = [] if flags is None else [term.source for term in flags.about_scams_terms]
+    return hashlib.sha256("\n".join([training, *terms]).encode()).hexdigest()
 
 
 def training_key(scam: Matrix, legit: Matrix) -> str:

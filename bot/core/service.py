@@ -6,13 +6,11 @@ import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
-from functools import partial
 
 from bot.core import answers as answer_mod
 from bot.core.checklist import Checklist, ChecklistOutcome, ChecklistState, evaluate
 from bot.core.checks import check_message
 from bot.core.exemplars import ExemplarSet, build_exemplars
-from bot.core.flag_matching import scam_mention
 from bot.core.hotlines import hotlines_for
 from bot.core.intent_model import build_intent_classifier
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
@@ -225,7 +223,7 @@ class FraudCore:
             labelled=data.labelled_messages,
             previous=previous,
             store=self.settings.paths.classifier_dir,
-            mentions_scams=partial(scam_mention, flags=data.red_flags),
+            flags=data.red_flags,
         )
         self._intent_classifier = build_intent_classifier(data.intent_examples, searcher.encoder)
         path = self.settings.paths.index_dir / EXAMPLE_VECTORS_FILE
