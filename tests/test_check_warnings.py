@@ -51,6 +51,24 @@ def test_a_warning_about_scams_is_low_and_names_what_it_describes(
     assert shown.startswith(render.WARNING_HEADER) and "does not mean it is safe" in shown
 
 
+def test_a_link_that_is_only_a_hint_does_not_stop_a_warning_from_reading_as_one(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    text = (
+        "HSBC: scammers may ask you to move money to a safe account. We will never ask you to do that. "
+        "More on scams: https://www.moneyhelper.org.uk/en/money-troubles/scams"
+    )
+    result = check(text, flags, indicators)
+    assert "brand-link-mismatch" in {s.name for s in result.signals}  # its weight still counts
+    assert result.risk == "low" and result.warning_phrase
+    hint = flags.indicator_flags["brand-link-mismatch"]
+    strict = replace(
+        flags, indicator_flags={**flags.indicator_flags, hint.name: replace(hint, keeps_risk=True)}
+    )
+    kept = check(text, strict, indicators)
+    assert kept.risk == "medium" and kept.warning_phrase is None
+
+
 def test_the_same_warning_with_a_suspect_link_stays_medium(
     flags: RedFlagSet, indicators: IndicatorData
 ) -> None:

@@ -10,6 +10,7 @@ from bot.core.indicator_data import IndicatorData, load_indicator_data
 from bot.core.indicators import analyse_indicators, edit_distance, find_phones, skeleton
 from bot.core.links import defang, defang_text, find_links
 from bot.core.wallets import canonical_wallet, find_wallets
+from bot.knowledge.problems import KnowledgeFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -97,6 +98,38 @@ def test_real_brand_domains_raise_nothing(text: str, data: IndicatorData) -> Non
 def test_a_message_naming_a_brand_with_someone_elses_link_is_flagged(data: IndicatorData) -> None:
     assert kinds("Royal Mail: pay the fee at parcel-help-centre.com/pay", data) == {"brand-link-mismatch"}
     assert kinds("Have a look at parcel-help-centre.com/pay", data) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scammers pose as HSBC and DBS staff. Report them at https://www.scamshield.gov.sg",
+        "Fake Royal Mail texts are going round: forward them to https://www.actionfraud.police.uk/report",
+        "PayPal lookalike emails: report at ic3.gov and reportfraud.ftc.gov",
+        "Canada Post scam texts: see https://www.canada.ca/en/services/fraud.html",
+    ],
+)
+def test_a_public_authoritys_own_site_is_never_a_mismatch_or_a_look_alike(
+    text: str, data: IndicatorData
+) -> None:
+    assert kinds(text, data) == set()
+
+
+def test_an_address_that_only_contains_an_official_ending_is_still_judged(data: IndicatorData) -> None:
+    assert kinds("HSBC: verify at https://hsbc.gov.sg.account-check.top/login", data) == {
+        "brand-lookalike",
+        "unusual-tld",
+    }
+    assert kinds("Royal Mail: pay at https://police.uk-parcel-fees.com/pay", data) == {"brand-link-mismatch"}
+
+
+def test_a_bad_official_domain_is_named_with_its_field(tmp_path: Path) -> None:
+    (tmp_path / "link_rules.yaml").write_text("official_domains: [gov.sg, 'https://police.uk/']\n")
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_indicator_data(tmp_path)
+    assert "official_domains[1]: must be a bare domain ending" in str(caught.value)
+    (tmp_path / "link_rules.yaml").write_text("official_domains: [gov, ' gov.sg ']\n")
+    assert load_indicator_data(tmp_path).official_domains == {"gov", "gov.sg"}
 
 
 def test_blocklists_match_domains_with_subdomains_numbers_in_any_format_and_wallets(

@@ -108,6 +108,17 @@ def test_empty_matching_patterns_missing_indicator_entries_and_duplicates_are_er
     assert any(m.startswith("indicator_flags") and "wallet-address" in m for m in messages)
 
 
+def test_keeps_risk_is_read_for_indicator_flags_and_refused_on_a_text_flag(
+    tmp_path: Path, flags: RedFlagSet
+) -> None:
+    assert not flags.indicator_flags["brand-link-mismatch"].keeps_risk  # a hint (knowledge/red_flags.yaml)
+    assert flags.indicator_flags["raw-ip-link"].keeps_risk  # the default
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_red_flags(write_flags(tmp_path, GOOD_FLAG + "    keeps_risk: false\n"), None)
+    [problem] = caught.value.problems
+    assert problem.field == "flags[0].keeps_risk" and "only for indicator_flags" in problem.message
+
+
 def test_signals_carry_the_exact_words_that_triggered_them(flags: RedFlagSet) -> None:
     text = "Hello! Our AI bot gives Guaranteed returns of 3% daily. Guaranteed returns!! Act now."
     signals = {s.name: s for s in find_signals(text, flags)}

@@ -30,6 +30,9 @@ Scoring
   is low, and its summary names the signs and says what to do if it came with a request. Signs marked
   ``always_warns`` (a request to pay by gift card or bank transfer only, for a code, for remote access)
   are never lowered this way.
+* "Suspect" links, numbers or wallets are findings whose indicator flag keeps the risk (``keeps_risk``,
+  the default). A mere hint (``keeps_risk: false``: a link that is not the site of a brand the message
+  names) still adds its weight but does not stop these three rules.
 * Nothing here ever says a message is safe: low means no (or no strong) warning sign was found.
 
 The whole message is checked: patterns run over all of it, and it is encoded once in windows of whole
@@ -125,6 +128,7 @@ def check_message(
     checked = text[:MAX_CHECK_CHARS]
     report = analyse_indicators(checked, indicators, region=region)
     from_links = indicator_signals(report, flags)
+    suspect_links = any(flags.indicator_flags[s.name].keeps_risk for s in from_links)
     prepared = prepare_text(checked)  # tidied once for the red flags and the warning phrases
     signals = _safe_evidence(find_signals(prepared, flags)) + from_links
     evidence = AdvisoryEvidence([])
@@ -138,12 +142,14 @@ def check_message(
     # classifier finds even less scam-like) it reads as the warning it is. Likewise a message with a weak
     # sign that the classifier finds nothing like the scams it knows reads as an everyday message.
     rule = flags.thresholds.similarity
-    weak = risk == "medium" and not from_links and similar is None
+    weak = risk == "medium" and not suspect_links and similar is None
     strong_warning = (
-        risk == "high" and not from_links and probability_below(evidence.resemblance, rule.warning_high_below)
+        risk == "high"
+        and not suspect_links
+        and probability_below(evidence.resemblance, rule.warning_high_below)
     )
     warning = warning_phrase(prepared, flags) if weak or strong_warning else None
-    if warning is None and risk != "low" and not from_links and talks_about_scams(evidence, rule):
+    if warning is None and risk != "low" and not suspect_links and talks_about_scams(evidence, rule):
         warning = scam_mention(prepared, flags)  # None when it names no scam: then it is not lowered
     everyday = (
         weak

@@ -24,6 +24,8 @@ Loc = Sequence[int | str]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{1,24}$"
+HOST_PATTERN = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
+DOMAIN_ENDING_PATTERN = r"^(?:[a-z0-9-]{1,63}\.)*[a-z0-9-]{2,63}$"  # gov, gov.sg
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 WebUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=URL_PATTERN)]
@@ -32,6 +34,8 @@ _PATTERN_HINTS = {
     SLUG_PATTERN: "must be a lowercase slug of letters, digits and hyphens, e.g. investment-livestream",
     URL_PATTERN: "must be an http:// or https:// address",
     PHONE_PATTERN: "must be a phone number: digits, spaces, brackets, hyphens, an optional leading +",
+    HOST_PATTERN: "must be a bare domain name in lowercase, like royalmail.com (no http://, no path)",
+    DOMAIN_ENDING_PATTERN: "must be a bare domain ending in lowercase, like gov.sg (no http://, no path)",
 }
 
 

@@ -28,6 +28,7 @@ class RedFlag:
     unless: tuple[FlagPattern, ...] = ()
     advice: str | None = None
     always_warns: bool = False  # a request to pay or hand over access: the everyday rule never lowers it
+    keeps_risk: bool = True  # a link, number or wallet finding that stops every rule that lowers the risk
 
     def signal(self, evidence: tuple[str, ...]) -> Signal:
         """This flag as a found signal with the words (or links, numbers) that triggered it."""

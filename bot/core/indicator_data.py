@@ -17,7 +17,7 @@ from typing import Annotated
 import phonenumbers
 from pydantic import Field, StringConstraints
 
-from bot.core.datafile import StrictSchema, Text, read_yaml, validate
+from bot.core.datafile import DOMAIN_ENDING_PATTERN, HOST_PATTERN, StrictSchema, Text, read_yaml, validate
 from bot.core.links import to_ascii_host
 from bot.core.pattern_filter import PatternFilter
 from bot.core.wallets import canonical_wallet
@@ -30,12 +30,15 @@ DOMAINS_FILE = "domains.txt"
 PHONES_FILE = "phones.txt"
 WALLETS_FILE = "wallets.txt"
 
-_HOST_PATTERN = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
-_HOST_RE = re.compile(_HOST_PATTERN)
+_HOST_RE = re.compile(HOST_PATTERN)
 Keyword = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{2,40}$")]
-DomainName = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=_HOST_PATTERN)]
+DomainName = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=HOST_PATTERN)]
 EntryParser = Callable[[str], tuple[str | None, str]]  # entry or None, and why not
 Tld = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9-]{2,63}$")]
+# A domain ending only public authorities can register: a top-level domain (gov) or longer (gov.sg).
+OfficialDomain = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=DOMAIN_ENDING_PATTERN)
+]
 
 
 class _BrandSchema(StrictSchema):
@@ -52,6 +55,7 @@ class _BrandsSchema(StrictSchema):
 class _LinkRulesSchema(StrictSchema):
     unusual_tlds: list[Tld] = Field(default_factory=list)
     shorteners: list[DomainName] = Field(default_factory=list)
+    official_domains: list[OfficialDomain] = Field(default_factory=list)
 
 
 def host_within(host: str, domains: Iterable[str]) -> bool:
@@ -101,6 +105,7 @@ class IndicatorData:
     brands: tuple[Brand, ...] = ()
     unusual_tlds: frozenset[str] = frozenset()
     shorteners: frozenset[str] = frozenset()
+    official_domains: frozenset[str] = frozenset()  # government, police ...: never a look-alike
     blocklists: Blocklists = field(default_factory=Blocklists)
     warnings: tuple[Problem, ...] = ()  # skipped blocklist lines
 
@@ -139,6 +144,7 @@ def load_indicator_data(knowledge_dir: Path) -> IndicatorData:
         brands=brands,
         unusual_tlds=frozenset(rules.unusual_tlds),
         shorteners=frozenset(rules.shorteners),
+        official_domains=frozenset(rules.official_domains),
         blocklists=Blocklists(domains, phones, wallets),
         warnings=tuple(domain_warnings + phone_warnings + wallet_warnings),
     )

@@ -34,6 +34,7 @@ class _FlagSchema(StrictSchema):
     unless: list[str] = Field(default_factory=list)
     advice: Text | None = None
     always_warns: bool = False
+    keeps_risk: bool = True  # indicator flags only
 
 
 class _SimilaritySchema(StrictSchema):
@@ -146,6 +147,13 @@ def _compile(
                 f"'{spec.name}' is found by the link and number checks: it takes no patterns",
             )
         )
+    if text_flag and not spec.keeps_risk:
+        problems.append(
+            document.problem(
+                (*loc, "keeps_risk"),
+                f"flag '{spec.name}' is found by patterns: keeps_risk is only for indicator_flags",
+            )
+        )
     owner = f"flag '{spec.name}'"
     return RedFlag(
         name=spec.name,
@@ -157,6 +165,7 @@ def _compile(
         unless=_compile_patterns(document, (*loc, "unless"), owner, spec.unless, problems),
         advice=spec.advice,
         always_warns=spec.always_warns,
+        keeps_risk=spec.keeps_risk,
     )
 
 
