@@ -131,11 +131,12 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 # messages, #39 and #40 that a warning phrase no longer lowers a message the classifier finds scam-like,
 # #43 and #44 the "talks about scams" model, #45 and #46 against sparing recovery offers from it, #47 and
 # #48 link_rules.yaml's official_domains with keeps_risk: false on brand-link-mismatch, each by a rule
-# written before they were measured (see their headers); #41, #42, #49 and #50 decided nothing. The false
-# alarms of #37 to #46 were read to design that last change, so those ten are informed now; #47 to #50 are
+# written before they were measured (see their headers); #41, #42 and #49 to #52 decided nothing. The false
+# alarms of #37 to #46 were read to design that last change, so those ten are informed now; #47 to #52 are
 # not read. Measured with all of that: #37 0.990 / 0.090, #38 0.970 / 0.090, #39 0.950 / 0.070, #40 0.930
 # / 0.050, #41 0.970 / 0.020, #42 0.970 / 0.070, #43 0.980 / 0.080, #44 0.970 / 0.070, #45 0.970 / 0.060,
-# #46 0.970 / 0.100, #47 0.940 / 0.100, #48 0.960 / 0.100, #49 0.950 / 0.100, #50 0.980 / 0.050.
+# #46 0.970 / 0.100, #47 0.940 / 0.100, #48 0.960 / 0.100, #49 0.950 / 0.100, #50 0.980 / 0.050, #51
+# 0.950 / 0.110, #52 0.950 / 0.120.
 FRESH_FLOORS = {
     "messages_fresh37.yaml": (0.98, 0.10),
     "messages_fresh38.yaml": (0.96, 0.10),
@@ -151,6 +152,8 @@ FRESH_FLOORS = {
     "messages_fresh48.yaml": (0.95, 0.11),
     "messages_fresh49.yaml": (0.94, 0.11),
     "messages_fresh50.yaml": (0.97, 0.06),
+    "messages_fresh51.yaml": (0.94, 0.12),
+    "messages_fresh52.yaml": (0.94, 0.13),
 }
 
 
