@@ -8,14 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 import yaml
 
 from bot.bench.dev_questions import load_dev_questions
 from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
 from bot.core.eval_messages import load_messages
-from bot.core.exemplars import about_scams_model, operator_texts
+from bot.core.exemplars import about_scams_model, operator_texts, scam_side_vectors
 from bot.core.flag_matching import find_signals, prepare_text
 from bot.core.routing import classify
 from bot.core.service import FraudCore
@@ -109,7 +108,7 @@ def about_scams_rows(core: FraudCore) -> list[str]:
     """Training the "talks about scams" model on the core's examples, and its share of a short check."""
     data, exemplars = core.data, core.exemplars
     texts, is_scam = operator_texts(data.legitimate_examples, data.labelled_messages)
-    scams = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[is_scam]])
+    scams = scam_side_vectors(exemplars.scam_vectors, exemplars.operator_vectors, is_scam)
 
     def train() -> AboutScamsModel | None:
         return about_scams_model(texts, is_scam, exemplars.operator_vectors, scams, data.red_flags)

@@ -133,7 +133,7 @@ def build_exemplars(
     scam, scam_vectors = scam_examples(index)
     texts, is_scam = operator_texts(legit, labelled)
     operator_vectors = OPERATOR_TEXTS.encode(encoder, texts)
-    scam_side = np.vstack([scam_vectors, operator_vectors[is_scam]])
+    scam_side = scam_side_vectors(scam_vectors, operator_vectors, is_scam)
     legit_side = operator_vectors[~is_scam]
     key = training_key(scam_side, legit_side)
     if previous is not None and previous.training_key == key:
@@ -154,6 +154,13 @@ def operator_texts(
     """The operator files' texts in the order of ``ExemplarSet.operator_vectors``, and which are scams."""
     texts = [e.text for e in legit] + [m.text for m in labelled]
     return texts, np.array([False] * len(legit) + [m.label == "scam" for m in labelled], dtype=bool)
+
+
+def scam_side_vectors(
+    scam_vectors: Matrix, operator_vectors: Matrix, is_scam: npt.NDArray[np.bool_]
+) -> Matrix:
+    """What both classifiers learn as scams: the advisories' example messages, then the operator's scams."""
+    return np.vstack([scam_vectors, operator_vectors[is_scam]])
 
 
 def about_scams_model(

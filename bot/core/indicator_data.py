@@ -113,6 +113,10 @@ class IndicatorData:
         """The brand whose real domain ``host`` is, if any."""
         return next((b for b in self.brands if b.owns(host)), None)
 
+    def real_site(self, host: str) -> bool:
+        """Whether ``host`` is a brand's real domain, or under an ending only public authorities register."""
+        return self.owner(host) is not None or host_within(host, self.official_domains)
+
     @cached_property
     def mention_filter(self) -> PatternFilter:
         """The RE2 filter over the brands' names (:meth:`mentioned` reads only the brands it may find)."""

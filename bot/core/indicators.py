@@ -99,7 +99,7 @@ def link_findings(link: Link, data: IndicatorData, mentioned: list[Brand] | None
     tld = link.host.rsplit(".", 1)[-1]
     if tld in data.unusual_tlds:
         findings.append(Finding("unusual-tld", shown, f"ends in .{tld}"))
-    if data.owner(link.host) is not None or host_within(link.host, data.official_domains):
+    if data.real_site(link.host):
         return findings  # the real site of a brand, or of a public authority no scammer can register
     imitated = lookalike_brand(link, data.brands)
     if imitated is not None:

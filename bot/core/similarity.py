@@ -58,7 +58,7 @@ class SimilarityRule:
     weight: int = 2
     everyday_below: float | None = None  # no window even this likely: weak named signs alone stay low
     warning_high_below: float | None = None  # no window this likely: a warning phrase lowers high too
-    about_scams_above: float | None = None  # every window this likely to talk about scams: lowered
+    about_scams_above: float | None = None  # the message (its windows' mean) this likely about scams: lowered
 
 
 DEFAULT_RULE = SimilarityRule()
