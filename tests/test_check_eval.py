@@ -125,35 +125,17 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 
 
 # Regression guards, not the targets: (detection floor, false-positive ceiling) one message below / above
-# what each sealed batch measures with the bundled model. Batches #3 to #36 measured the check while it
+# what each sealed batch measures with the bundled model. Batches #3 to #52 measured the check while it
 # was tuned or decided changes, and now teach the classifier in knowledge/labelled_messages.yaml (their
-# history is in docs/benchmarks.md). #37 and #38 decided the move of #33 to #36 into the labelled
-# messages, #39 and #40 that a warning phrase no longer lowers a message the classifier finds scam-like,
-# #43 and #44 the "talks about scams" model, #45 and #46 against sparing recovery offers from it, #47 and
-# #48 link_rules.yaml's official_domains with keeps_risk: false on brand-link-mismatch, each by a rule
-# written before they were measured (see their headers); #41, #42 and #49 to #52 decided nothing. The false
-# alarms of #37 to #46 were read to design that last change, so those ten are informed now; #47 to #52 are
-# not read. Measured with all of that: #37 0.990 / 0.090, #38 0.970 / 0.090, #39 0.950 / 0.070, #40 0.930
-# / 0.050, #41 0.970 / 0.020, #42 0.970 / 0.070, #43 0.980 / 0.080, #44 0.970 / 0.070, #45 0.970 / 0.060,
-# #46 0.970 / 0.100, #47 0.940 / 0.100, #48 0.960 / 0.100, #49 0.950 / 0.100, #50 0.980 / 0.050, #51
-# 0.950 / 0.110, #52 0.950 / 0.120.
+# history is in docs/benchmarks.md). #53 and #54 decided the move of #37 to #52 into the labelled
+# messages, by a rule written before either existed (see their headers); #55 and #56 decided nothing. None
+# of the four has been read. Measured with that: #53 0.940 / 0.030, #54 0.980 / 0.040, #55 0.970 / 0.060,
+# #56 0.970 / 0.050.
 FRESH_FLOORS = {
-    "messages_fresh37.yaml": (0.98, 0.10),
-    "messages_fresh38.yaml": (0.96, 0.10),
-    "messages_fresh39.yaml": (0.94, 0.08),
-    "messages_fresh40.yaml": (0.92, 0.06),
-    "messages_fresh41.yaml": (0.96, 0.03),
-    "messages_fresh42.yaml": (0.96, 0.08),
-    "messages_fresh43.yaml": (0.97, 0.09),
-    "messages_fresh44.yaml": (0.96, 0.08),
-    "messages_fresh45.yaml": (0.96, 0.07),
-    "messages_fresh46.yaml": (0.96, 0.11),
-    "messages_fresh47.yaml": (0.93, 0.11),
-    "messages_fresh48.yaml": (0.95, 0.11),
-    "messages_fresh49.yaml": (0.94, 0.11),
-    "messages_fresh50.yaml": (0.97, 0.06),
-    "messages_fresh51.yaml": (0.94, 0.12),
-    "messages_fresh52.yaml": (0.94, 0.13),
+    "messages_fresh53.yaml": (0.93, 0.04),
+    "messages_fresh54.yaml": (0.97, 0.05),
+    "messages_fresh55.yaml": (0.96, 0.07),
+    "messages_fresh56.yaml": (0.96, 0.06),
 }
 
 
