@@ -6,7 +6,7 @@ the legitimate side is ``knowledge/legitimate_examples.yaml`` (bank notices, one
 talking about index funds ...) plus the legitimate messages of ``labelled_messages.yaml``. The model is a
 support-vector machine with an RBF kernel whose scores are calibrated into probabilities by
 cross-validation (scikit-learn). It is trained afresh whenever an example changes; on the bundled ~11,000
-examples that takes 1.5-3.5 min, so the trained arrays are saved in the index folder
+examples that takes 1.5-2 min, so the trained arrays are saved in the index folder
 (:mod:`bot.core.classifier_store`) and a start with unchanged examples reads them instead.
 
 A message resembles a known scam when one of its windows is a scam with probability at least
