@@ -16,6 +16,8 @@ from bot.core.exemplars import (
     build_exemplars,
     load_legitimate_examples,
     load_legitimate_examples_from,
+    operator_texts,
+    scam_side_vectors,
 )
 from bot.core.indicators import FINDING_KINDS
 from bot.core.labelled import LabelledMessage, load_labelled_messages_from, load_messages
@@ -78,8 +80,8 @@ def test_scoring_with_the_arrays_gives_scikit_learns_probabilities(core: FraudCo
     # Trained here on the core's real vectors (its own classifier may have been read back from the index
     # folder without its scikit-learn model), the labelled scams against the legitimate examples.
     exemplars, legit_count = core.exemplars, len(core.data.legitimate_examples)
-    labelled_scams = [legit_count + i for i, m in enumerate(core.data.labelled_messages) if m.label == "scam"]
-    scam_side = np.vstack([exemplars.scam_vectors, exemplars.operator_vectors[labelled_scams]])
+    _, is_scam = operator_texts(core.data.legitimate_examples, core.data.labelled_messages)
+    scam_side = scam_side_vectors(exemplars.scam_vectors, exemplars.operator_vectors, is_scam)
     classifier = train_classifier(scam_side, exemplars.operator_vectors[:legit_count])
     assert classifier is not None and classifier.model is not None
     assert min(classifier.scam_examples, classifier.legit_examples) > 100
