@@ -125,19 +125,22 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 
 
 # Regression guards, not the targets: (detection floor, false-positive ceiling) one message below / above
-# what each sealed batch measures with the bundled model. Batches #3 to #52 measured the check while it
-# was tuned or decided changes, and now teach the classifier in knowledge/labelled_messages.yaml (their
-# history is in docs/benchmarks.md). #53 and #54 decided the move of #37 to #52 into the labelled
-# messages, by a rule written before either existed (see their headers); #55 to #58 decided nothing (#57
-# and #58 were written after the move). None of the six has been read. Measured with that: #53 0.940 /
-# 0.030, #54 0.980 / 0.040, #55 0.970 / 0.060, #56 0.970 / 0.050, #57 0.970 / 0.030, #58 0.980 / 0.050.
+# what each sealed batch measures with the bundled model. Batches #3 to #64 measured the check while it
+# was tuned or decided changes, or were written for training, and now teach the classifier in
+# knowledge/labelled_messages.yaml (their history is in docs/benchmarks.md). #65 and #66 decided the move
+# of #53 to #64 into the labelled messages, by a rule written before either existed (see their headers);
+# #67 to #72 decided nothing. None has been read (two glimpses: docs/benchmarks.md). Measured with that:
+# #65 0.960 / 0.050, #66 0.980 / 0.030, #67 1.000 / 0.030 (3 of 99), #68 0.960 / 0.040, #69 0.960 / 0.030,
+# #70 0.980 / 0.040, #71 0.970 / 0.030 (3 of 99), #72 0.970 / 0.080.
 FRESH_FLOORS = {
-    "messages_fresh53.yaml": (0.93, 0.04),
-    "messages_fresh54.yaml": (0.97, 0.05),
-    "messages_fresh55.yaml": (0.96, 0.07),
-    "messages_fresh56.yaml": (0.96, 0.06),
-    "messages_fresh57.yaml": (0.96, 0.04),
-    "messages_fresh58.yaml": (0.97, 0.06),
+    "messages_fresh65.yaml": (0.95, 0.06),
+    "messages_fresh66.yaml": (0.97, 0.04),
+    "messages_fresh67.yaml": (0.99, 0.05),
+    "messages_fresh68.yaml": (0.95, 0.05),
+    "messages_fresh69.yaml": (0.95, 0.04),
+    "messages_fresh70.yaml": (0.97, 0.05),
+    "messages_fresh71.yaml": (0.96, 0.05),
+    "messages_fresh72.yaml": (0.96, 0.09),
 }
 
 

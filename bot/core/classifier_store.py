@@ -1,8 +1,9 @@
 """The trained scam classifier, saved in the index folder (or ``FRAUDBOT_CLASSIFIER_CACHE_DIR``): a start with
 unchanged examples skips training.
 
-Training the calibrated support-vector machine on the bundled ~11,000 examples takes 1.5-2 min on two
-cores, and every start, every test process and every reload that changes an example would pay it again.
+Training the calibrated support-vector machine on the bundled ~13,600 examples takes 1-2.5 min on two
+cores (by the hour's speed of this host), and every start, every test process and every reload that
+changes an example would pay it again.
 The trained model is only arrays (:class:`~bot.core.similarity.SigmoidRbf`), so it is saved with NumPy
 (no pickle) under a key that covers both sides' vectors, the training settings and scikit-learn's
 version: any change to an example, to the model or to the library gives another key, so a stale model is
