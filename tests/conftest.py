@@ -25,7 +25,9 @@ CLASSIFIER_CACHE = MODEL_CACHE.parent / "test-classifiers"
 os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"] = str(CLASSIFIER_CACHE)
 
 from bot.commands.common import encoder_for  # noqa: E402
+from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from  # noqa: E402
 from bot.core.indicator_data import IndicatorData, load_indicator_data  # noqa: E402
+from bot.core.labelled import load_labelled_messages_from  # noqa: E402
 from bot.core.red_flags import RedFlagSet, load_red_flags_from  # noqa: E402
 from bot.core.service import FraudCore  # noqa: E402
 from bot.knowledge.loader import load_categories  # noqa: E402
@@ -111,3 +113,24 @@ def flags() -> RedFlagSet:
 def indicators() -> IndicatorData:
     """The real link rules, brands and blocklists."""
     return load_indicator_data(REAL_KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def real_searcher(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[Searcher]:
+    """Hybrid search over a real index of the real knowledge folder, built once per session."""
+    index_dir = tmp_path_factory.mktemp("real-index")
+    build_index(REAL_KNOWLEDGE, index_dir, encoder)
+    yield Searcher(SearchIndex.load(index_dir), encoder)
+
+
+@pytest.fixture(scope="session")
+def real_exemplars(real_searcher: Searcher, flags: RedFlagSet) -> ExemplarSet:
+    """The real advisories' example messages and the real operator examples, embedded, and the classifiers."""
+    return build_exemplars(
+        real_searcher.index,
+        load_legitimate_examples_from(REAL_KNOWLEDGE),
+        real_searcher.encoder,
+        labelled=load_labelled_messages_from(REAL_KNOWLEDGE, load_categories(REAL_KNOWLEDGE)),
+        store=PathSettings().classifier_dir,  # the session's shared folder (above)
+        flags=flags,
+    )

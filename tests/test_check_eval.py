@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.core.checks import check_message
 from bot.core.eval_messages import evaluate, load_messages, main
-from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_examples_from
+from bot.core.exemplars import ExemplarSet
 from bot.core.indicator_data import IndicatorData
-from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet
 from bot.core.results import CheckResult
 from bot.knowledge.loader import load_categories
-from bot.retrieval.build import build_index
-from bot.retrieval.embedder import Encoder
-from bot.retrieval.search import Searcher, SearchIndex
-from bot.settings import PathSettings
+from bot.retrieval.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -26,27 +21,6 @@ EVAL_DIR = ROOT / "tests" / "eval"
 MESSAGES = EVAL_DIR / "messages.yaml"
 FRESH = sorted(EVAL_DIR.glob("messages_fresh*.yaml"))
 NOT_SAFE_PHRASE = "does not mean it is safe"
-
-
-@pytest.fixture(scope="module")
-def real_searcher(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[Searcher]:
-    """Hybrid search over a real index of the real knowledge folder, built once for this module."""
-    index_dir = tmp_path_factory.mktemp("real-index")
-    build_index(KNOWLEDGE, index_dir, encoder)
-    yield Searcher(SearchIndex.load(index_dir), encoder)
-
-
-@pytest.fixture(scope="module")
-def real_exemplars(real_searcher: Searcher, flags: RedFlagSet) -> ExemplarSet:
-    """The real advisories' example messages and the real operator examples, embedded, and the classifiers."""
-    return build_exemplars(
-        real_searcher.index,
-        load_legitimate_examples_from(KNOWLEDGE),
-        real_searcher.encoder,
-        labelled=load_labelled_messages_from(KNOWLEDGE, load_categories(KNOWLEDGE)),
-        store=PathSettings().classifier_dir,  # the session's shared folder (conftest)
-        flags=flags,
-    )
 
 
 def check(

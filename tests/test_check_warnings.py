@@ -9,6 +9,7 @@ import pytest
 from test_similarity import GOOD_SIMILARITY, red_flags_file
 
 from bot.core.checks import check_message
+from bot.core.exemplars import ExemplarSet
 from bot.core.flag_matching import prepare_text, warning_phrase
 from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, load_red_flags
@@ -16,6 +17,7 @@ from bot.core.results import CheckResult
 from bot.core.service import FraudCore
 from bot.core.similarity import Resemblance, probability_below
 from bot.knowledge.problems import KnowledgeFileError
+from bot.retrieval.search import Searcher
 from bot.telegram import render
 
 BANK_NOTICE = (
@@ -189,12 +191,21 @@ FAKE_CALLER = (
 
 
 def test_a_warning_phrase_does_not_lower_a_message_that_reads_like_a_known_scam(
-    core: FraudCore, flags: RedFlagSet, indicators: IndicatorData
+    real_searcher: Searcher, real_exemplars: ExemplarSet, flags: RedFlagSet, indicators: IndicatorData
 ) -> None:
     # Fake bank and police callers recite the disclaimer too. On its named sign alone it reads as a warning.
+    # The bundled advisories and training messages (not the tests' fixture advisories, with which this text
+    # falls below the similarity bar since #53 to #64 joined the training) make it read like a known scam.
     assert warning_phrase(prepare_text(FAKE_CALLER), flags)
     assert check(FAKE_CALLER, flags, indicators).risk == "low"
-    result = core.check(FAKE_CALLER)
+    result = check_message(
+        FAKE_CALLER,
+        flags=flags,
+        indicators=indicators,
+        searcher=real_searcher,
+        exemplars=real_exemplars,
+        region="UK",
+    )
     assert "resembles-known-scam" in {s.name for s in result.signals}
     assert result.risk == "medium" and result.warning_phrase is None
 
