@@ -30,8 +30,16 @@ SCHOOL_WARNING = (
 )
 
 
-def check(text: str, flags: RedFlagSet, indicators: IndicatorData) -> CheckResult:
-    return check_message(text, flags=flags, indicators=indicators, region="UK")
+def check(
+    text: str,
+    flags: RedFlagSet,
+    indicators: IndicatorData,
+    searcher: Searcher | None = None,
+    exemplars: ExemplarSet | None = None,
+) -> CheckResult:
+    return check_message(
+        text, flags=flags, indicators=indicators, searcher=searcher, exemplars=exemplars, region="UK"
+    )
 
 
 @pytest.mark.parametrize("text", [BANK_NOTICE, SCHOOL_WARNING])
@@ -198,14 +206,7 @@ def test_a_warning_phrase_does_not_lower_a_message_that_reads_like_a_known_scam(
     # falls below the similarity bar since #53 to #64 joined the training) make it read like a known scam.
     assert warning_phrase(prepare_text(FAKE_CALLER), flags)
     assert check(FAKE_CALLER, flags, indicators).risk == "low"
-    result = check_message(
-        FAKE_CALLER,
-        flags=flags,
-        indicators=indicators,
-        searcher=real_searcher,
-        exemplars=real_exemplars,
-        region="UK",
-    )
+    result = check(FAKE_CALLER, flags, indicators, real_searcher, real_exemplars)
     assert "resembles-known-scam" in {s.name for s in result.signals}
     assert result.risk == "medium" and result.warning_phrase is None
 
