@@ -50,9 +50,11 @@ class RecordingSearcher:
     def encoder(self) -> Encoder:
         return self.searcher.encoder
 
-    def search_vector(self, query: str, vector: npt.NDArray[np.float32], k: int) -> list[SearchHit]:
-        self.queries.append(query)
-        return self.searcher.search_vector(query, vector, k)
+    def search_vectors(
+        self, queries: list[str], vectors: npt.NDArray[np.float32], k: int
+    ) -> list[list[SearchHit]]:
+        self.queries.extend(queries)
+        return self.searcher.search_vectors(queries, vectors, k)
 
 
 def check(text: str, flags: RedFlagSet, indicators: IndicatorData, **kwargs: object) -> CheckResult:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.retrieval.fusion import reciprocal_rank_fusion
 from bot.retrieval.search import Searcher
+from bot.retrieval.sparse import sparse_scores_many, tokenize
 
 
 @pytest.mark.parametrize(
@@ -64,3 +66,32 @@ def test_hostile_text_never_crashes_search(searcher: Searcher) -> None:
         for mode in ("dense", "bm25", "hybrid"):
             hits = searcher.search(text, 3, mode=mode)  # type: ignore[arg-type]
             assert isinstance(hits, list) and len(hits) <= 3
+
+
+BATCH_QUERIES = [
+    "pay income tax before I can withdraw my profit, the teacher said pay pay pay",
+    "zzzqqq xxyyzz",  # no known term: a row of zeros, no BM25 hits
+    "parcel held: unpaid shipping fee, pay at the redelivery link",
+    "a detective rang: my bank is corrupt, move savings to a safe account",
+]
+
+
+def test_bm25_scores_of_a_batch_match_bm25s_one_query_at_a_time(searcher: Searcher) -> None:
+    index = searcher.index.sparse
+    batch = sparse_scores_many(index, BATCH_QUERIES)
+    assert batch.shape == (len(BATCH_QUERIES), len(searcher.index.chunks))
+    for query, row in zip(BATCH_QUERIES, batch, strict=True):
+        known = [t for t in tokenize([query])[0] if t in index.retriever.vocab_dict]
+        expected = index.retriever.get_scores(known) if known else np.zeros(len(row), dtype=np.float32)
+        np.testing.assert_allclose(row, expected, rtol=1e-5, atol=1e-6)  # a repeated term counts twice
+    assert not batch[1].any() and batch[0].max() > 0
+    assert sparse_scores_many(index, []).shape == (0, len(searcher.index.chunks))
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_searching_queries_together_finds_what_each_finds_alone(searcher: Searcher, mode: str) -> None:
+    vectors = searcher.encoder.encode(BATCH_QUERIES)
+    together = searcher.search_vectors(BATCH_QUERIES, vectors, 5, mode=mode)  # type: ignore[arg-type]
+    alone = [searcher.search(q, 5, mode=mode) for q in BATCH_QUERIES]  # type: ignore[arg-type]
+    assert [[h.chunk_id for h in hits] for hits in together] == [[h.chunk_id for h in hits] for hits in alone]
+    assert together[0] and together[0][0].advisory_id == "fx-livestream"

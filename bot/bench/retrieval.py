@@ -21,7 +21,7 @@ from bot.retrieval.build import build_index
 from bot.retrieval.dense import build_dense_index, dense_search
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.search import Searcher, SearchIndex, SearchMode
-from bot.retrieval.sparse import build_sparse_index
+from bot.retrieval.sparse import SparseIndex, build_sparse_index
 
 MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
 SYNTHETIC_CHUNKS = 30_000
@@ -88,7 +88,7 @@ def synthetic_searcher(searcher: Searcher, size: int = SYNTHETIC_CHUNKS, seed: i
         advisories=searcher.index.advisories,
         vectors=vectors,
         dense=build_dense_index(vectors),
-        sparse=build_sparse_index(texts),
+        sparse=SparseIndex.of(build_sparse_index(texts)),
     )
     return Searcher(index, searcher.encoder)
 

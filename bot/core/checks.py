@@ -94,8 +94,10 @@ class WindowSearcher(Protocol):
         """The model that encodes the windows."""
         ...
 
-    def search_vector(self, query: str, vector: npt.NDArray[np.float32], k: int) -> list[SearchHit]:
-        """The ``k`` best chunks for a query already encoded."""
+    def search_vectors(
+        self, queries: list[str], vectors: npt.NDArray[np.float32], k: int
+    ) -> list[list[SearchHit]]:
+        """The ``k`` best chunks for each query already encoded (row ``i`` of ``vectors`` is query ``i``)."""
         ...
 
 
@@ -249,11 +251,7 @@ def match_advisories(
     if not windows:
         return AdvisoryEvidence([])
     vectors = searcher.encoder.encode(windows)
-    hits = [
-        hit
-        for window, vector in zip(windows, vectors, strict=True)
-        for hit in searcher.search_vector(window, vector, per_window)
-    ]
+    hits = [hit for found in searcher.search_vectors(windows, vectors, per_window) for hit in found]
     if exemplars is None:
         return AdvisoryEvidence(group_by_advisory(hits))
     found = resemblance(vectors, exemplars.classifier, exemplars.scam_vectors)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import bm25s
 import faiss
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +15,7 @@ from bot.retrieval.dense import dense_search, load_dense_index
 from bot.retrieval.embedder import Encoder, Matrix
 from bot.retrieval.fusion import reciprocal_rank_fusion
 from bot.retrieval.hits import SearchHit
-from bot.retrieval.sparse import load_sparse_index, sparse_search
+from bot.retrieval.sparse import SparseIndex, load_sparse_index, sparse_scores_many, top_documents
 
 SearchMode = Literal["dense", "bm25", "hybrid"]
 CANDIDATES = 50
@@ -31,7 +30,7 @@ class SearchIndex:
     advisories: dict[str, dict[str, Any]]
     vectors: Matrix
     dense: faiss.Index
-    sparse: bm25s.BM25
+    sparse: SparseIndex
 
     @classmethod
     def load(cls, index_dir: Path, *, model: str | None = None) -> SearchIndex:
@@ -77,22 +76,40 @@ class SearchIndex:
         )
 
 
+def rank_rows_many(
+    index: SearchIndex, queries: list[str], query_vectors: Matrix, k: int, mode: SearchMode
+) -> list[list[tuple[int, float]]]:
+    """For each query, the rows of its best ``k`` chunks with its mode's score, best first.
+
+    The queries are searched together: one FAISS call, one tokenizer call and one BM25 product for all.
+    """
+    if not index.chunks or not queries:
+        return [[] for _ in queries]
+    if mode == "bm25":
+        return [_scored(*top_documents(scores, k)) for scores in sparse_scores_many(index.sparse, queries)]
+    scores, ids = dense_search(index.dense, query_vectors, k if mode == "dense" else CANDIDATES)
+    if mode == "dense":
+        return [
+            _scored(row_scores[row_ids >= 0], row_ids[row_ids >= 0])
+            for row_scores, row_ids in zip(scores, ids, strict=True)
+        ]
+    fused = []
+    for dense_ids, bm25_scores in zip(ids, sparse_scores_many(index.sparse, queries), strict=True):
+        _, sparse_ids = top_documents(bm25_scores, CANDIDATES)
+        dense_rank = [int(i) for i in dense_ids if i >= 0]
+        fused.append(reciprocal_rank_fusion([dense_rank, [int(i) for i in sparse_ids]])[:k])
+    return fused
+
+
+def _scored(scores: npt.NDArray[np.float32], rows: npt.NDArray[np.int64]) -> list[tuple[int, float]]:
+    return [(int(i), float(s)) for s, i in zip(scores, rows, strict=True)]
+
+
 def rank_rows(
     index: SearchIndex, query: str, query_vector: Matrix, k: int, mode: SearchMode
 ) -> list[tuple[int, float]]:
     """Rows of the best ``k`` chunks with their mode's score, best first."""
-    if not index.chunks:
-        return []
-    if mode == "dense":
-        scores, ids = dense_search(index.dense, query_vector[None, :], k)
-        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
-    if mode == "bm25":
-        bm25_scores, bm25_ids = sparse_search(index.sparse, query, k)
-        return [(int(i), float(s)) for s, i in zip(bm25_scores, bm25_ids, strict=True)]
-    _, dense_ids = dense_search(index.dense, query_vector[None, :], CANDIDATES)
-    _, sparse_ids = sparse_search(index.sparse, query, CANDIDATES)
-    dense_rank = [int(i) for i in dense_ids[0] if i >= 0]
-    return reciprocal_rank_fusion([dense_rank, [int(i) for i in sparse_ids]])[:k]
+    return rank_rows_many(index, [query], query_vector[None, :], k, mode)[0]
 
 
 class Searcher:
@@ -114,14 +131,22 @@ class Searcher:
         self, queries: list[str], k: int = 5, *, mode: SearchMode | None = None
     ) -> list[list[SearchHit]]:
         """Search several queries with one encoder call."""
-        vectors = self.encoder.encode(queries)
-        return [self.search_vector(q, v, k, mode=mode) for q, v in zip(queries, vectors, strict=True)]
+        return self.search_vectors(queries, self.encoder.encode(queries), k, mode=mode)
 
     def search_vector(
         self, query: str, vector: npt.NDArray[np.float32], k: int, *, mode: SearchMode | None = None
     ) -> list[SearchHit]:
         """Search with a query already encoded."""
-        rows = rank_rows(self.index, query, vector, k, mode or self.mode)
+        return self.search_vectors([query], vector[None, :], k, mode=mode)[0]
+
+    def search_vectors(
+        self, queries: list[str], vectors: Matrix, k: int, *, mode: SearchMode | None = None
+    ) -> list[list[SearchHit]]:
+        """Search several queries already encoded (row ``i`` of ``vectors`` is ``queries[i]``'s), together."""
+        ranked = rank_rows_many(self.index, queries, vectors, k, mode or self.mode)
+        return [self._hits(rows, vector) for rows, vector in zip(ranked, vectors, strict=True)]
+
+    def _hits(self, rows: list[tuple[int, float]], vector: npt.NDArray[np.float32]) -> list[SearchHit]:
         cosines = self.index.vectors[[r for r, _ in rows]] @ vector if rows else np.zeros(0)
         return [
             self.index.hit(row, score, float(cos)) for (row, score), cos in zip(rows, cosines, strict=True)
