@@ -20,7 +20,7 @@ for _name in list(os.environ):
 MODEL_CACHE = Path(__file__).resolve().parent.parent / "index" / "models"
 os.environ["FRAUDBOT_MODEL_CACHE_DIR"] = str(MODEL_CACHE)
 # Likewise the trained scam classifiers: every core, test and subprocess with the same examples reads the
-# one trained first (training on the bundled ~13,600 examples takes 1-2.5 min).
+# one trained first (training on the bundled ~15,200 examples takes 1-2.5 min).
 CLASSIFIER_CACHE = MODEL_CACHE.parent / "test-classifiers"
 os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"] = str(CLASSIFIER_CACHE)
 

@@ -99,22 +99,28 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
 
 
 # Regression guards, not the targets: (detection floor, false-positive ceiling) one message below / above
-# what each sealed batch measures with the bundled model. Batches #3 to #64 measured the check while it
-# was tuned or decided changes, or were written for training, and now teach the classifier in
-# knowledge/labelled_messages.yaml (their history is in docs/benchmarks.md). #65 and #66 decided the move
-# of #53 to #64 into the labelled messages, by a rule written before either existed (see their headers);
-# #67 to #72 decided nothing. None has been read (two glimpses: docs/benchmarks.md). Measured with that:
-# #65 0.960 / 0.050, #66 0.980 / 0.030, #67 1.000 / 0.030 (3 of 99), #68 0.960 / 0.040, #69 0.960 / 0.030,
-# #70 0.980 / 0.040, #71 0.970 / 0.030 (3 of 99), #72 0.970 / 0.080.
+# what each sealed batch measures with the bundled model. Batches #3 to #64 and #73 to #80 measured the
+# check while it was tuned or decided changes, or were written for training, and now teach the classifier
+# in knowledge/labelled_messages.yaml (their history is in docs/benchmarks.md). #65 and #66 decided the
+# move of #53 to #64 into the labelled messages, #81 and #82 the move of #73 to #80, each by a rule written
+# before they existed (see their headers); #67 to #72, #83 and #84 decided nothing. #81 to #84 were written
+# from a brief rewritten on 2026-12-04. None has been read (glimpses: docs/benchmarks.md). Measured with
+# that: #65 0.970 / 0.050, #66 0.980 / 0.030, #67 1.000 / 0.030 (3 of 99), #68 0.960 / 0.050, #69 0.960 /
+# 0.030, #70 0.980 / 0.040, #71 0.960 / 0.010 (1 of 99), #72 0.990 / 0.060, #81 0.940 / 0.070, #82 0.980 /
+# 0.070, #83 0.970 / 0.060, #84 0.970 / 0.040.
 FRESH_FLOORS = {
-    "messages_fresh65.yaml": (0.95, 0.06),
+    "messages_fresh65.yaml": (0.96, 0.06),
     "messages_fresh66.yaml": (0.97, 0.04),
     "messages_fresh67.yaml": (0.99, 0.05),
-    "messages_fresh68.yaml": (0.95, 0.05),
+    "messages_fresh68.yaml": (0.95, 0.06),
     "messages_fresh69.yaml": (0.95, 0.04),
     "messages_fresh70.yaml": (0.97, 0.05),
-    "messages_fresh71.yaml": (0.96, 0.05),
-    "messages_fresh72.yaml": (0.96, 0.09),
+    "messages_fresh71.yaml": (0.95, 0.03),
+    "messages_fresh72.yaml": (0.98, 0.07),
+    "messages_fresh81.yaml": (0.93, 0.08),
+    "messages_fresh82.yaml": (0.97, 0.08),
+    "messages_fresh83.yaml": (0.96, 0.07),
+    "messages_fresh84.yaml": (0.96, 0.05),
 }
 
 

@@ -23,7 +23,7 @@ from bot.settings import PathSettings, Settings
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
 # A bound so a broken watcher fails the test instead of hanging it; not a timing assertion. A reload that
-# changes an example message retrains the scam classifier on ~13,600 examples: 1-3.5 min, more on a busy
+# changes an example message retrains the scam classifier on ~15,200 examples: 1-3.5 min, more on a busy
 # machine.
 WAIT = 600.0
 

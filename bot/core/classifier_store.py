@@ -1,7 +1,7 @@
 """The trained scam classifier, saved in the index folder (or ``FRAUDBOT_CLASSIFIER_CACHE_DIR``): a start with
 unchanged examples skips training.
 
-Training the calibrated support-vector machine on the bundled ~13,600 examples takes 1-2.5 min on two
+Training the calibrated support-vector machine on the bundled ~15,200 examples takes 1-2.5 min on two
 cores (by the hour's speed of this host), and every start, every test process and every reload that
 changes an example would pay it again.
 The trained model is only arrays (:class:`~bot.core.similarity.SigmoidRbf`), so it is saved with NumPy
