@@ -105,13 +105,6 @@ def _scored(scores: npt.NDArray[np.float32], rows: npt.NDArray[np.int64]) -> lis
     return [(int(i), float(s)) for s, i in zip(scores, rows, strict=True)]
 
 
-def rank_rows(
-    index: SearchIndex, query: str, query_vector: Matrix, k: int, mode: SearchMode
-) -> list[tuple[int, float]]:
-    """Rows of the best ``k`` chunks with their mode's score, best first."""
-    return rank_rows_many(index, [query], query_vector[None, :], k, mode)[0]
-
-
 class Searcher:
     """Search one loaded index with one encoder."""
 

@@ -87,11 +87,6 @@ def sparse_scores_many(index: SparseIndex, queries: list[str]) -> npt.NDArray[np
     return np.asarray(product.toarray(), dtype=np.float32)
 
 
-def sparse_scores(index: SparseIndex, query: str) -> npt.NDArray[np.float32]:
-    """BM25 score of every document for ``query`` (zeros when no query term is known)."""
-    return sparse_scores_many(index, [query])[0]
-
-
 def top_documents(
     scores: npt.NDArray[np.float32], k: int
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
@@ -103,13 +98,6 @@ def top_documents(
     top = top[np.argsort(-scores[top], kind="stable")]
     top = top[scores[top] > 0]
     return scores[top], top.astype(np.int64)
-
-
-def sparse_search(
-    index: SparseIndex, query: str, k: int
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-    """Top-``k`` documents with a positive score: (scores, row ids), best first."""
-    return top_documents(sparse_scores(index, query), k)
 
 
 def save_sparse_index(retriever: bm25s.BM25, folder: Path) -> None:
