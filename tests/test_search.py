@@ -1,10 +1,15 @@
-"""Search quality on paraphrases, the three modes, and the fusion function."""
+"""Search quality on paraphrases, the three modes, the fusion function, and searching queries together."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.bench.core import long_message, window_search_rows
+from bot.core.service import FraudCore
+from bot.core.windows import text_windows
 from bot.retrieval.fusion import reciprocal_rank_fusion
 from bot.retrieval.search import Searcher
 from bot.retrieval.sparse import sparse_scores_many, tokenize
@@ -95,3 +100,10 @@ def test_searching_queries_together_finds_what_each_finds_alone(searcher: Search
     alone = [searcher.search(q, 5, mode=mode) for q in BATCH_QUERIES]  # type: ignore[arg-type]
     assert [[h.chunk_id for h in hits] for hits in together] == [[h.chunk_id for h in hits] for hits in alone]
     assert together[0] and together[0][0].advisory_id == "fx-livestream"
+
+
+def test_the_core_benchmark_times_the_windows_together_beside_one_at_a_time(core: FraudCore) -> None:
+    text = long_message(Path(__file__).parent / "eval" / "messages.yaml")
+    rows = window_search_rows(core, text)
+    assert rows[0].startswith(f"| what, 4096 characters ({len(text_windows(text))} windows, vectors given)")
+    assert len(rows) == 4 and all(row.count("/") == 2 for row in rows[2:])

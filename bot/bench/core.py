@@ -13,6 +13,7 @@ import yaml
 from bot.bench.dev_questions import load_dev_questions
 from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
+from bot.core.checks import HITS_PER_WINDOW
 from bot.core.eval_messages import load_messages
 from bot.core.exemplars import about_scams_model, operator_texts, scam_side_vectors
 from bot.core.flag_matching import find_signals, prepare_text
@@ -20,6 +21,7 @@ from bot.core.routing import classify
 from bot.core.service import FraudCore
 from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
+from bot.retrieval.sparse import sparse_scores_many, tokenize
 
 T = TypeVar("T")
 
@@ -101,6 +103,42 @@ def pattern_rows(core: FraudCore, long_text: str) -> list[str]:
         with_filter = summary(time_calls(functools.partial(func, True), 60))
         without = summary(time_calls(functools.partial(func, False), 60))
         rows.append(f"| {name} | {with_filter} | {without} |")
+    return rows
+
+
+def window_search_rows(core: FraudCore, long_text: str) -> list[str]:
+    """The long check's advisory search: all windows together beside one window at a time, and BM25 as one
+    sparse product beside bm25s scoring each window term by term (what the check did before)."""
+    searcher = core.searcher
+    windows = text_windows(long_text)
+    vectors = searcher.encoder.encode(windows)
+    index, retriever = searcher.index.sparse, searcher.index.sparse.retriever
+
+    def one_at_a_time() -> object:
+        return [searcher.search_vector(w, v, HITS_PER_WINDOW) for w, v in zip(windows, vectors, strict=True)]
+
+    def bm25s_each() -> object:
+        known = ([t for t in tokenize([w])[0] if t in retriever.vocab_dict] for w in windows)
+        return [retriever.get_scores(terms) for terms in known if terms]
+
+    rows = [
+        f"| what, 4096 characters ({len(windows)} windows, vectors given) | together p50 / p95 ms "
+        "| baseline: one window at a time |",
+        "|---|---|---|",
+    ]
+    for name, together, each in (
+        (
+            "hybrid search (`search_vectors`)",
+            lambda: searcher.search_vectors(windows, vectors, HITS_PER_WINDOW),
+            one_at_a_time,
+        ),
+        (
+            "BM25 scores (sparse product; baseline bm25s `get_scores`)",
+            lambda: sparse_scores_many(index, windows),
+            bm25s_each,
+        ),
+    ):
+        rows.append(f"| {name} | {summary(time_calls(together, 60))} | {summary(time_calls(each, 60))} |")
     return rows
 
 
@@ -188,6 +226,7 @@ def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = N
     sections: list[tuple[str, Callable[[], list[str]]]] = [
         ("`ask` and `check` latency, model loaded", lambda: latency_rows(core, long_text, baseline)),
         ("The long check's expressions: RE2 filter", lambda: pattern_rows(core, long_text)),
+        ("The long check's advisory search: windows together", lambda: window_search_rows(core, long_text)),
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
         ('The "talks about scams" model', lambda: about_scams_rows(core)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
