@@ -89,10 +89,8 @@ def rank_rows_many(
         return [_scored(*top_documents(scores, k)) for scores in sparse_scores_many(index.sparse, queries)]
     scores, ids = dense_search(index.dense, query_vectors, k if mode == "dense" else CANDIDATES)
     if mode == "dense":
-        return [
-            _scored(row_scores[row_ids >= 0], row_ids[row_ids >= 0])
-            for row_scores, row_ids in zip(scores, ids, strict=True)
-        ]
+        found = ids >= 0  # FAISS pads with -1 when the index holds fewer than k rows
+        return [_scored(s[f], i[f]) for s, i, f in zip(scores, ids, found, strict=True)]
     fused = []
     for dense_ids, bm25_scores in zip(ids, sparse_scores_many(index.sparse, queries), strict=True):
         _, sparse_ids = top_documents(bm25_scores, CANDIDATES)

@@ -50,11 +50,6 @@ class SparseIndex:
         matrix = sparse.csr_array((scores["data"], scores["indices"], scores["indptr"]), shape=shape)
         return cls(retriever, matrix)
 
-    @property
-    def documents(self) -> int:
-        """How many documents (chunks) the index holds."""
-        return int(self.term_scores.shape[1])
-
 
 def build_sparse_index(texts: list[str]) -> bm25s.BM25:
     """A BM25 index of ``texts`` (one document per chunk, in row order)."""
@@ -81,8 +76,6 @@ def term_counts(index: SparseIndex, queries: list[str]) -> sparse.csr_array:
 def sparse_scores_many(index: SparseIndex, queries: list[str]) -> npt.NDArray[np.float32]:
     """BM25 score of every document for each query: queries × documents (a row of zeros when no term
     of the query is known)."""
-    if not queries:
-        return np.zeros((0, index.documents), dtype=np.float32)
     product = term_counts(index, queries) @ index.term_scores
     return np.asarray(product.toarray(), dtype=np.float32)
 
