@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 EVAL_DIR = ROOT / "tests" / "eval"
 MESSAGES = EVAL_DIR / "messages.yaml"
-FRESH = sorted(EVAL_DIR.glob("messages_fresh*.yaml"))
 UK = RegionHotlines(
     "UK",
     "United Kingdom",
