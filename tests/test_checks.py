@@ -10,11 +10,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from bot.core.check_text import next_steps
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, Thresholds
-from bot.core.results import CheckResult, Hotline, RegionHotlines
+from bot.core.results import CheckResult, Hotline, RegionHotlines, Signal
 from bot.core.windows import text_windows
 from bot.knowledge.loader import load_categories
 from bot.retrieval.embedder import Encoder
@@ -108,6 +109,14 @@ def test_one_warning_sign_is_medium_with_check_first_steps(
     assert result.signals[0].evidence == ("this is my new number",)
     assert result.next_steps[0].startswith("Pause")
     assert any("number you already have" in step for step in result.next_steps)
+
+
+def test_a_message_that_only_reads_like_a_known_scam_is_told_each_step_once(flags: RedFlagSet) -> None:
+    similar = flags.similarity_flag
+    signal = Signal(similar.name, similar.label, (), similar.explanation, similar.weight)
+    steps = next_steps("medium", [signal], flags, UK)
+    assert sum("you already know" in step or "you already have" in step for step in steps) == 1
+    assert any(step == similar.advice and "advisory" in step for step in steps)
 
 
 def test_a_blocklisted_number_alone_makes_it_high(flags: RedFlagSet, indicators: IndicatorData) -> None:
