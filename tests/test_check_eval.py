@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,24 @@ def test_the_dev_set_meets_the_targets_with_the_real_model_and_similarity(
     )
     assert report.detection_rate >= 0.92, report.missed_ids
     assert report.false_positive_rate <= 0.03, report.false_positive_ids
+
+
+def test_no_dev_set_check_gives_the_same_step_twice_in_other_words(
+    real_searcher: Searcher, real_exemplars: ExemplarSet, flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    # Each red flag's advice is written to add what the fixed steps and the flags that fire with it do not
+    # say; two steps sharing most of their words would read to a worried user as the bot repeating itself.
+    repeats = []
+    for message in load_messages(MESSAGES, load_categories(KNOWLEDGE)):
+        steps = check(message.text, flags, indicators, real_searcher, real_exemplars).next_steps
+        words = [set(re.findall(r"[a-z']+", step.lower())) for step in steps]
+        repeats += [
+            (message.id, steps[i], steps[j])
+            for i in range(len(steps))
+            for j in range(i + 1, len(steps))
+            if len(words[i] & words[j]) >= 0.6 * min(len(words[i]), len(words[j]))
+        ]
+    assert repeats == []
 
 
 # Regression guards, not the targets: (detection floor, false-positive ceiling) one message below / above
