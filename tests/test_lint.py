@@ -107,7 +107,7 @@ def test_same_example_twice_and_unmatched_example(knowledge_dir: Path) -> None:
     problems = about(lint_knowledge(knowledge_dir), "fx-courier.md")
     same = [p for p in problems if "same example message" in p.message]
     assert same and "fx-parcel.md" in same[0].message and same[0].line == line_of(path, "Royal Mail")
-    unmatched = [p for p in problems if "finds no warning sign" in p.message]
+    unmatched = [p for p in problems if "no red-flag pattern, link or number matches" in p.message]
     assert [p.line for p in unmatched] == [line_of(path, "lunch on Thursday")]
     assert all(p.severity == "warning" for p in problems)
 

@@ -126,7 +126,8 @@ def duplicate_content_problems(advisories: Sequence[Advisory]) -> list[Problem]:
 
 
 def unmatched_example_problems(advisories: Sequence[Advisory], matches: ExampleMatcher) -> list[Problem]:
-    """A warning per example message that no red flag recognises, so a pasted copy would get no signal."""
+    """A warning per example message that no red flag, link or number rule recognises (only the model could
+    flag a pasted copy)."""
     problems = []
     for advisory in advisories:
         for chunk in chunk_advisory(advisory):
@@ -135,8 +136,9 @@ def unmatched_example_problems(advisories: Sequence[Advisory], matches: ExampleM
                     Problem(
                         advisory.path,
                         "Example messages",
-                        f"`fraudbot check` finds no warning sign in this example ({chunk.text[:40]!r}...): "
-                        "add a pattern for it to red_flags.yaml, or make the example more typical",
+                        f"no red-flag pattern, link or number matches this example ({chunk.text[:40]!r}...), "
+                        "so `fraudbot check` flags a copy only if the model finds it like a known scam: "
+                        "add a pattern to red_flags.yaml if words can name its sign, or make it more typical",
                         _line_of(advisory.path, chunk.text[:40]),
                         "warning",
                     )
