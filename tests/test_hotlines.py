@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.hotlines import format_hotlines_inline, format_hotlines_text, hotlines_for, load_hotlines
+from bot.core.hotlines import (
+    format_hotlines_inline,
+    format_hotlines_text,
+    hotlines_for,
+    load_hotlines,
+    reporting_contacts,
+)
 from bot.core.results import Hotline, RegionHotlines
 from bot.knowledge.problems import KnowledgeFileError
 
@@ -42,6 +48,7 @@ def test_loads_regions_and_contacts_in_order() -> None:
                 "0300 000 0000",
                 "https://report.example.org/uk",
                 "https://example.org/uk/report",
+                reports=True,
             ),
         ),
     )
@@ -83,10 +90,21 @@ def test_plain_text_lists_every_contact() -> None:
     assert format_hotlines_text(hotlines["global"]) == (
         "Where to get help:\n- Your local police: https://example.org/find-your-police"
     )
-    assert format_hotlines_inline(hotlines["HK"]) == "Anti-scam helpline: 18222"
-    assert format_hotlines_inline(hotlines["UK"]) == (
+    assert format_hotlines_inline(hotlines["HK"].contacts) == "Anti-scam helpline: 18222"
+    assert format_hotlines_inline(hotlines["UK"].contacts) == (
         "Police emergency: 999; Fraud reporting: 0300 000 0000, https://report.example.org/uk"
     )
+
+
+def test_the_reporting_contacts_are_those_marked_or_else_all() -> None:
+    hotlines = load_hotlines(FIXTURE)
+    assert [c.name for c in reporting_contacts(hotlines["UK"])] == ["Fraud reporting"]
+    assert reporting_contacts(hotlines["HK"]) == hotlines["HK"].contacts
+
+
+def test_every_bundled_region_names_where_to_report_fraud() -> None:
+    bundled = load_hotlines(Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yaml")
+    assert bundled and all(any(c.reports for c in region.contacts) for region in bundled.values())
 
 
 @pytest.mark.parametrize(
@@ -110,11 +128,12 @@ def test_plain_text_lists_every_contact() -> None:
             "source_url: ''",
             "regions.HK.contacts[0].source_url: must be an http:// or https:// address",
         ),
+        ("reports: true", "reports: maybe", "regions.UK.contacts[1].reports: "),
         ("  HK:", "  hk:", "regions.hk: 'hk' is not a region code: use two capital letters (UK, US, HK ...)"),
         ("  HK:", "  Hong Kong:", "regions.Hong Kong: 'Hong Kong' is not a region code"),
-        ("  HK:", "  UK:", "regions.UK: this key appears twice @ 13"),
-        ("    name: Hong Kong\n", "", "regions.HK.name: required field is missing @ 14"),
-        ("- name: Anti-scam", "- nme: Anti-scam", "regions.HK.contacts[0].nme: unknown field (a typo?) @ 16"),
+        ("  HK:", "  UK:", "regions.UK: this key appears twice @ 14"),
+        ("    name: Hong Kong\n", "", "regions.HK.name: required field is missing @ 15"),
+        ("- name: Anti-scam", "- nme: Anti-scam", "regions.HK.contacts[0].nme: unknown field (a typo?) @ 17"),
         ("regions:", "region:", "regions: required field is missing @ 2"),
         ("    name: Hong Kong", "    name: [Hong Kong", "(file): broken YAML"),
     ],

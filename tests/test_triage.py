@@ -46,11 +46,12 @@ def test_steps_come_in_the_order_a_victim_needs_them(template: TriageTemplate) -
     assert not any("safe" in step for step in steps)
 
 
-def test_the_reporting_step_names_the_regions_hotlines(template: TriageTemplate) -> None:
+def test_the_reporting_step_names_the_regions_reporting_contacts(template: TriageTemplate) -> None:
     hotlines = load_hotlines(HOTLINES)
     uk = build_triage(template, hotlines["UK"], [])
+    # Only the contacts marked as taking fraud reports: the step is about reporting, not emergencies.
     assert uk.steps[3].endswith(
-        "Police emergency: 999; Fraud reporting: 0300 000 0000, https://report.example.org/uk"
+        "evidence summary: Fraud reporting: 0300 000 0000, https://report.example.org/uk"
     )
     assert uk.hotlines is hotlines["UK"]
     hk = build_triage(template, hotlines_for(hotlines, "HK"), [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ class _ContactSchema(StrictSchema):
     number: PhoneNumber | None = None
     url: WebUrl | None = None
     source_url: WebUrl
+    reports: bool = False
 
     @field_validator("number", mode="before")
     @classmethod
@@ -67,7 +68,9 @@ def load_hotlines(path: Path) -> dict[str, RegionHotlines]:
         code: RegionHotlines(
             code=code,
             name=region.name,
-            contacts=tuple(Hotline(c.name, c.number, c.url, c.source_url) for c in region.contacts),
+            contacts=tuple(
+                Hotline(c.name, c.number, c.url, c.source_url, c.reports) for c in region.contacts
+            ),
         )
         for code, region in schema.regions.items()
     }
@@ -96,6 +99,11 @@ def format_hotlines_text(hotlines: RegionHotlines) -> str:
     return "\n".join(lines)
 
 
-def format_hotlines_inline(hotlines: RegionHotlines) -> str:
-    """All contacts on one line (``name: number, url; name: number``), for use inside a sentence."""
-    return "; ".join(_contact_line(contact) for contact in hotlines.contacts)
+def reporting_contacts(hotlines: RegionHotlines) -> tuple[Hotline, ...]:
+    """The contacts marked ``reports: true`` (they take fraud reports); every contact when none is marked."""
+    return tuple(c for c in hotlines.contacts if c.reports) or hotlines.contacts
+
+
+def format_hotlines_inline(contacts: Sequence[Hotline]) -> str:
+    """``contacts`` on one line (``name: number, url; name: number``), for use inside a sentence."""
+    return "; ".join(_contact_line(contact) for contact in contacts)

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field
 
 from bot.core.datafile import StrictSchema, Text, read_yaml, validate
-from bot.core.hotlines import format_hotlines_inline
+from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.results import Citation, RegionHotlines, TriageResult
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
@@ -81,8 +81,10 @@ def build_triage(
     hotlines: RegionHotlines | None,
     advisories: Sequence[Citation] = (),
 ) -> TriageResult:
-    """The steps for this user, with their region's contacts written into the reporting step."""
-    where = format_hotlines_inline(hotlines) if hotlines is not None else template.no_hotlines
+    """The steps for this user, with their region's reporting contacts written into the reporting step."""
+    where = (
+        format_hotlines_inline(reporting_contacts(hotlines)) if hotlines is not None else template.no_hotlines
+    )
     steps = tuple(step.replace(HOTLINES_PLACEHOLDER, where) for step in template.steps)
     return TriageResult(
         steps=steps,
