@@ -15,7 +15,7 @@ from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
 from bot.core.red_flags import RedFlagSet, Thresholds
-from bot.core.results import CheckResult, Hotline, RegionHotlines, Signal
+from bot.core.results import CheckResult, Hotline, RegionHotlines
 from bot.core.windows import text_windows
 from bot.knowledge.loader import load_categories
 from bot.retrieval.embedder import Encoder
@@ -113,8 +113,7 @@ def test_one_warning_sign_is_medium_with_check_first_steps(
 
 def test_a_message_that_only_reads_like_a_known_scam_is_told_each_step_once(flags: RedFlagSet) -> None:
     similar = flags.similarity_flag
-    signal = Signal(similar.name, similar.label, (), similar.explanation, similar.weight)
-    steps = next_steps("medium", [signal], flags, UK)
+    steps = next_steps("medium", [similar.signal(())], flags, UK)
     assert sum("you already know" in step or "you already have" in step for step in steps) == 1
     assert any(step == similar.advice and "advisory" in step for step in steps)
 

@@ -17,6 +17,7 @@ from bot.core.results import Hotline, RegionHotlines
 from bot.knowledge.problems import KnowledgeFileError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "core" / "hotlines.yaml"
+BUNDLED = Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yaml"
 
 
 def variant(tmp_path: Path, old: str, new: str) -> Path:
@@ -103,7 +104,7 @@ def test_the_reporting_contacts_are_those_marked_or_else_all() -> None:
 
 
 def test_every_bundled_region_names_where_to_report_fraud() -> None:
-    bundled = load_hotlines(Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yaml")
+    bundled = load_hotlines(BUNDLED)
     assert bundled and all(any(c.reports for c in region.contacts) for region in bundled.values())
 
 
