@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import yaml
 
-from bot.bench.dev_questions import load_dev_questions
+from bot.bench.dev_questions import first_citations, load_dev_questions
 from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
 from bot.core.checks import HITS_PER_WINDOW
@@ -18,7 +18,7 @@ from bot.core.eval_messages import load_messages
 from bot.core.exemplars import about_scams_model, operator_texts, scam_side_vectors
 from bot.core.flag_matching import find_signals, prepare_text
 from bot.core.routing import classify
-from bot.core.service import FraudCore
+from bot.core.service import ANSWER_HITS, FraudCore
 from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.sparse import sparse_scores_many, tokenize
@@ -200,6 +200,25 @@ def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     ]
 
 
+def region_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """Per region, what ``ask`` cites first on the dev questions, beside the same answers ignoring regions."""
+    questions = load_dev_questions(eval_dir / "questions")
+    hits = core.searcher.search_many([q.question for q in questions], ANSWER_HITS)
+    rows = [
+        "| region | first citation labelled / and local | baseline: no region preference |",
+        "|---|---|---|",
+    ]
+    for region in (r.code for r in core.regions()):
+        count = functools.partial(first_citations, core.searcher, questions, hits, region)
+        preferred = count(min_dense=core.min_answer_score)
+        ignored = count(min_dense=core.min_answer_score, prefer_region=False)
+        rows.append(
+            f"| {region} | {preferred.labelled} / {preferred.local} | {ignored.labelled} / {ignored.local} |"
+        )
+    rows.append(f"\nOf {len(questions)} dev questions; local means of the region or global.")
+    return rows
+
+
 def routing_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     """Router accuracy per labelled routing file: the phrase rules alone, then with the classifier."""
     rows = ["| routing file | lines | phrase rules alone | rules + classifier |", "|---|---|---|---|"]
@@ -230,6 +249,7 @@ def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = N
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
         ('The "talks about scams" model', lambda: about_scams_rows(core)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
+        ("What `ask` cites first in each region", lambda: region_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),
     ]
     lines: list[str] = []

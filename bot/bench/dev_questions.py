@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.answers import compose_answer
 from bot.retrieval.hits import SearchHit
+from bot.retrieval.search import Searcher
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,41 @@ def measure_quality(
         rr += 1 / best if best else 0.0
     n = max(len(questions), 1)
     return Quality(r1 / n, r3 / n, rr / n, len(questions))
+
+
+@dataclass(frozen=True)
+class FirstCitations:
+    """How many answers cite a labelled advisory first, and how many of those are local."""
+
+    labelled: int
+    local: int
+
+
+def first_citations(
+    searcher: Searcher,
+    questions: Sequence[DevQuestion],
+    hits: Sequence[Sequence[SearchHit]],
+    region: str,
+    *,
+    min_dense: float,
+    prefer_region: bool = True,
+) -> FirstCitations:
+    """Compose each answer as ``ask`` does for a user of ``region`` and count what it cites first.
+
+    ``hits[i]`` are question ``i``'s search hits. A first citation is local when its advisory is of
+    ``region`` or global; with ``prefer_region=False`` the answers ignore the region (the baseline).
+    """
+    labelled = local = 0
+    for question, question_hits in zip(questions, hits, strict=True):
+        answer = compose_answer(
+            question.question,
+            question_hits,
+            min_dense=min_dense,
+            region=region if prefer_region else None,
+            sections_of=searcher.index.advisory_hits,
+        )
+        first = answer.citations[0].advisory_id if answer.citations else None
+        if first in question.advisory_ids:
+            labelled += 1
+            local += searcher.index.advisories[first]["region"] in (region, "global")
+    return FirstCitations(labelled, local)
