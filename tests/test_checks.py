@@ -95,7 +95,9 @@ def test_a_strong_scam_is_high_with_stop_steps_and_the_hotline(
     names = {s.name for s in result.signals}
     assert {"withdrawal-fee", "guaranteed-returns", "unofficial-app-link", "unusual-tld"} <= names
     assert result.next_steps[0].startswith("Stop")
-    assert any("Action Fraud reporting, 0300 123 2040" in step for step in result.next_steps)
+    assert "Report it: Action Fraud reporting: 0300 123 2040, https://www.actionfraud.police.uk/." in (
+        result.next_steps
+    )  # no contact is marked as taking reports: the fraud line, not the emergency number
     assert result.links == ("hxxps://apex-trade[.]top/app.apk",)
     assert result.hotlines is UK
 
@@ -116,6 +118,38 @@ def test_a_message_that_only_reads_like_a_known_scam_is_told_each_step_once(flag
     steps = next_steps("medium", [similar.signal(())], flags, UK)
     assert sum("you already know" in step or "you already have" in step for step in steps) == 1
     assert any(step == similar.advice and "advisory" in step for step in steps)
+
+
+HK = RegionHotlines(
+    "HK",
+    "Hong Kong",
+    (
+        Hotline("Police emergency", "999", None, "https://x.hk/"),
+        Hotline("Anti-Scam Helpline (advice on suspected scams)", "18222", None, "https://x.hk/"),
+        Hotline("Police e-Report Centre", None, "https://www.police.gov.hk", "https://x.hk/", reports=True),
+    ),
+)
+
+
+def test_a_high_check_names_where_to_report_and_the_advice_line_when_it_is_another(
+    flags: RedFlagSet,
+) -> None:
+    signal = flags.similarity_flag.signal(())
+    high = next_steps("high", [signal], flags, HK)
+    assert (
+        "Report it: Police e-Report Centre: https://www.police.gov.hk. For advice on what to do: "
+        "Anti-Scam Helpline (advice on suspected scams): 18222." in high
+    )
+    assert not any("999" in step for step in high)
+    # the medium check's "ask for advice" step still names the helpline, not the report form
+    medium = next_steps("medium", [signal], flags, HK)
+    assert (
+        "If you are unsure, ask for advice: Anti-Scam Helpline (advice on suspected scams), 18222." in medium
+    )
+    # when the advice line takes reports too, it is named once
+    action_fraud = Hotline("Action Fraud", "0300 123 2040", None, "https://x.uk/", reports=True)
+    uk = RegionHotlines("UK", "United Kingdom", (UK.contacts[0], action_fraud))
+    assert "Report it: Action Fraud: 0300 123 2040." in next_steps("high", [signal], flags, uk)
 
 
 def test_a_blocklisted_number_alone_makes_it_high(flags: RedFlagSet, indicators: IndicatorData) -> None:

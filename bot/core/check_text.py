@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.red_flags import RedFlagSet
 from bot.core.results import Hotline, RegionHotlines, Risk, Signal
 
@@ -75,7 +76,7 @@ def next_steps(
     risk: Risk, signals: Sequence[Signal], flags: RedFlagSet, hotlines: RegionHotlines | None
 ) -> tuple[str, ...]:
     """Steps that fit the risk: stop and report when high, check first when medium, watch when low."""
-    hotline = _reporting_line(hotlines)
+    hotline = _advice_line(hotlines)
     if risk == "high":
         steps = ["Stop here: do not pay, reply, click links or call any number in this message."]
         steps += _flag_advice(signals, flags)
@@ -83,11 +84,7 @@ def next_steps(
             "If you already paid or shared bank details, call your bank now on the number on the back "
             "of your card and ask them to stop the payment."
         )
-        steps.append(
-            f"Report it: {hotline}."
-            if hotline
-            else "Report it to the police on their non-emergency number, or your national fraud hotline."
-        )
+        steps.append(_report_step(hotlines))
         steps.append("Tell someone you trust what happened; you have done nothing wrong by asking.")
     elif risk == "medium":
         steps = ["Pause: do not pay, click links or share codes until you have checked.", CHECK_INDEPENDENTLY]
@@ -117,16 +114,35 @@ def _flag_advice(signals: Sequence[Signal], flags: RedFlagSet) -> list[str]:
     return advice
 
 
-def _reporting_line(hotlines: RegionHotlines | None) -> str | None:
-    """The region's fraud reporting contact as one phrase, e.g. 'Action Fraud reporting, 0300 123 2040'."""
+def _report_step(hotlines: RegionHotlines | None) -> str:
+    """Where to report: the contacts marked as taking reports, and the advice line when it is another one.
+
+    A region's scam helpline (HK's 18222, SG's 1799, TW's 165) gives advice but is not where a report is
+    filed; naming both tells a user who is about to be scammed whom to ask and where to report.
+    """
+    if hotlines is None or not hotlines.contacts:
+        return "Report it to the police on their non-emergency number, or your national fraud hotline."
+    advice = _advice_contact(hotlines.contacts)
+    # With no contact marked, the advice line stands in rather than every contact (999 among them).
+    marked = any(contact.reports for contact in hotlines.contacts)
+    reporting = reporting_contacts(hotlines) if marked else (advice,)
+    step = f"Report it: {format_hotlines_inline(reporting)}."
+    if advice not in reporting:
+        step += f" For advice on what to do: {format_hotlines_inline([advice])}."
+    return step
+
+
+def _advice_line(hotlines: RegionHotlines | None) -> str | None:
+    """The region's advice contact as one phrase, e.g. 'Action Fraud reporting, 0300 123 2040'."""
     if hotlines is None or not hotlines.contacts:
         return None
-    contact = _pick_contact(hotlines.contacts)
+    contact = _advice_contact(hotlines.contacts)
     reach = " or ".join(part for part in (contact.number, contact.url) if part)
     return f"{contact.name}, {reach}" if reach else contact.name
 
 
-def _pick_contact(contacts: Sequence[Hotline]) -> Hotline:
+def _advice_contact(contacts: Sequence[Hotline]) -> Hotline:
+    """A fraud or scam line by its name, else the first that is not the emergency number."""
     for word in ("fraud", "scam"):
         for contact in contacts:
             if word in contact.name.lower():

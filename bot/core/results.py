@@ -33,7 +33,7 @@ class Hotline:
     number: str | None
     url: str | None
     source_url: str
-    reports: bool = False  # takes fraud reports: named in the triage's "report it" step
+    reports: bool = False  # takes fraud reports: named in the triage's and a high check's "report it" step
 
 
 @dataclass(frozen=True)
