@@ -71,7 +71,7 @@ def render_check(result: CheckResult) -> str:
     lines.append("What to do now:")
     lines += [f"{n}. {step}" for n, step in enumerate(result.next_steps, start=1)]
     if result.advisories:
-        lines += ["", "Read more:", *render_citations(result.advisories)[1:]]
+        lines += ["", "Read more:", *render_citations(result.advisories, result.stale_citations)[1:]]
     return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
 
 
@@ -82,7 +82,7 @@ def render_triage(result: TriageResult) -> str:
     lines += ["", "Keep this evidence:", *[f"- {item}" for item in result.evidence_checklist]]
     lines += ["", "Evidence summary you can copy and fill in:", result.evidence_template]
     if result.advisories:
-        lines += ["", "Read more:", *render_citations(result.advisories)[1:]]
+        lines += ["", "Read more:", *render_citations(result.advisories, result.stale_citations)[1:]]
     return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
 
 
@@ -95,7 +95,7 @@ def render_outcome(outcome: ChecklistOutcome) -> str:
         lines.append("Warning signs you confirmed: " + ", ".join(outcome.red_flags))
     lines += ["", "Next steps:", *[f"{n}. {s}" for n, s in enumerate(outcome.next_steps, start=1)]]
     if outcome.advisories:
-        lines += ["", "Read more:", *render_citations(outcome.advisories)[1:]]
+        lines += ["", "Read more:", *render_citations(outcome.advisories, outcome.stale_citations)[1:]]
     return "\n".join([*lines, "", *render_hotlines(outcome.hotlines)])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core import checklist as engine
+from bot.core.results import Citation
 from bot.core.service import FraudCore
 
 PASTED_SCAM = (
@@ -13,16 +14,19 @@ PASTED_SCAM = (
 )
 
 
+def assert_only_old_citations_are_marked(citations: tuple[Citation, ...], stale: tuple[str, ...]) -> None:
+    """``stale`` holds exactly the cited advisories published more than three years ago."""
+    cutoff = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
+    assert set(stale) == {c.advisory_id for c in citations if c.published < cutoff}
+
+
 def test_question_gets_cited_grounded_answer(core: FraudCore) -> None:
     answer = core.ask("Why do they ask me to pay a tax before I can take out my profits?")
     assert answer.confident
     assert answer.citations[0].advisory_id == "fx-livestream"
     assert answer.citations[0].source_url == "https://police.example.org/advisories/livestream"
-    published = {c.advisory_id: c.published for c in answer.citations}
-    cutoff = (dt.date.today() - dt.timedelta(days=3 * 365)).isoformat()
     assert "fx-livestream" in answer.stale_citations  # published 2019: more than three years old
-    assert all(published[a] < cutoff for a in answer.stale_citations)
-    assert all(published[a] >= cutoff for a in published if a not in answer.stale_citations)
+    assert_only_old_citations_are_marked(answer.citations, answer.stale_citations)
     assert answer.hotlines is not None and answer.hotlines.code == "UK"
     for passage in answer.passages:
         assert passage.text in answer.text
@@ -44,6 +48,8 @@ def test_pasted_scam_is_routed_to_check_and_flagged(core: FraudCore) -> None:
     names = {s.name for s in result.signals}
     assert "withdrawal-fee" in names
     assert result.advisories and result.advisories[0].advisory_id == "fx-livestream"
+    assert "fx-livestream" in result.stale_citations  # its "read more" list notes the age too
+    assert_only_old_citations_are_marked(result.advisories, result.stale_citations)
     assert result.next_steps and "PASTED" not in result.message_hash
 
 
@@ -64,6 +70,8 @@ def test_triage_has_ordered_steps_hotlines_and_template(core: FraudCore) -> None
     assert result.hotlines is not None and result.hotlines.code == "US"
     assert "ReportFraud" in " ".join(result.steps) or "reportfraud" in joined
     assert "____" in result.evidence_template
+    assert result.advisories
+    assert_only_old_citations_are_marked(result.advisories, result.stale_citations)
 
 
 def test_checklist_outcome_cites_advisories(core: FraudCore) -> None:
@@ -75,6 +83,8 @@ def test_checklist_outcome_cites_advisories(core: FraudCore) -> None:
     assert outcome.level == "high" and outcome.complete
     assert outcome.stage is not None and outcome.red_flags
     assert outcome.advisories[0].advisory_id == "fx-livestream"
+    assert "fx-livestream" in outcome.stale_citations
+    assert_only_old_citations_are_marked(outcome.advisories, outcome.stale_citations)
     assert outcome.hotlines is not None and outcome.hotlines.code == "HK"
 
 

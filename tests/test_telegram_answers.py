@@ -54,6 +54,8 @@ async def test_a_forwarded_scam_is_checked_and_rated_high_risk(tg: RunningBot) -
     replies = await tg.say(ALICE, SCAM, forwarded_from=BOB)
     assert replies[0]["text"].startswith("🔴 High risk")
     assert "Warning signs" in replies[0]["text"]
+    assert tg.core.check(SCAM).stale_citations  # the fixture's live-stream advisory is from 2019
+    assert "over three years old" in " ".join(reply["text"] for reply in replies)
     assert set(buttons(replies[-1])) == AFTER_RESULT
 
 

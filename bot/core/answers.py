@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.results import Answer, Citation, Passage, RegionHotlines
@@ -131,6 +131,12 @@ def is_stale(published: str, today: dt.date) -> bool:
         return False
 
 
+def stale_ids(citations: Iterable[Citation], today: dt.date | None = None) -> tuple[str, ...]:
+    """The advisory ids of the citations published more than three years before ``today``."""
+    today = today or dt.date.today()
+    return tuple(c.advisory_id for c in citations if is_stale(c.published, today))
+
+
 def select_passages(
     matches: Sequence[AdvisoryMatch], sections_of: SectionsLookup | None, budget: int = MAX_ANSWER_CHARS
 ) -> tuple[list[Passage], list[Citation]]:
@@ -184,7 +190,7 @@ def compose_answer(
     passages, citations = select_passages(matches, sections_of)
     if not passages:
         return Answer(text_hash(question), False, ABSTAIN_TEXT, (), (), (), hotlines, best)
-    stale = tuple(c.advisory_id for c in citations if is_stale(c.published, today))
+    stale = stale_ids(citations, today)
     return Answer(
         question_hash=text_hash(question),
         confident=True,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.core.answers import stale_ids
 from bot.core.checklist_file import (
     MAX_QUESTIONS,
     Checklist,
@@ -111,6 +112,7 @@ class ChecklistOutcome:
     next_steps: tuple[str, ...]
     advisories: tuple[Citation, ...]
     hotlines: RegionHotlines | None
+    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years
 
 
 def _checked(checklist: Checklist, state: ChecklistState) -> ChecklistState:
@@ -227,4 +229,5 @@ def evaluate(
         next_steps=steps,
         advisories=tuple(advisories),
         hotlines=hotlines,
+        stale_citations=stale_ids(advisories),
     )

@@ -51,7 +51,14 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.about_scams import about_scams_probability
-from bot.core.answers import AdvisoryMatch, citation_of, group_by_advisory, prefer_region, text_hash
+from bot.core.answers import (
+    AdvisoryMatch,
+    citation_of,
+    group_by_advisory,
+    prefer_region,
+    stale_ids,
+    text_hash,
+)
 from bot.core.check_text import next_steps, summary_text
 from bot.core.exemplars import ExemplarSet
 from bot.core.flag_matching import (
@@ -160,6 +167,7 @@ def check_message(
         and reads_everyday(evidence.resemblance, rule)
     )
     risk = "low" if warning or everyday else risk
+    advisories = tuple(cite_advisories(evidence.matches, risk, region))
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -171,7 +179,8 @@ def check_message(
             everyday=everyday,
         ),
         signals=tuple(signals),
-        advisories=tuple(cite_advisories(evidence.matches, risk, region)),
+        advisories=advisories,
+        stale_citations=stale_ids(advisories),
         next_steps=next_steps(risk, signals, flags, hotlines),
         hotlines=hotlines,
         links=report.shown_links(),

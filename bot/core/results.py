@@ -93,6 +93,7 @@ class CheckResult:
     links: tuple[str, ...] = field(default=())
     phones: tuple[str, ...] = field(default=())
     warning_phrase: str | None = None  # set when the message reads as a warning about scams (then low)
+    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,4 @@ class TriageResult:
     evidence_template: str
     hotlines: RegionHotlines | None
     advisories: tuple[Citation, ...]
+    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years

@@ -112,7 +112,7 @@ def check(result: CheckResult) -> list[str]:
         blocks.append(f"🔗 Do not open, call or pay anything from the message: {items}")
     if result.next_steps:
         blocks.append("👉 <b>What to do</b>\n" + numbered(result.next_steps))
-    blocks += sources(result.advisories, title="Official advice")
+    blocks += sources(result.advisories, result.stale_citations, title="Official advice")
     blocks += hotlines(result.hotlines)
     return blocks
 
@@ -126,7 +126,7 @@ def triage(result: TriageResult) -> list[str]:
         blocks.append(
             "📝 <b>A report you can fill in and copy</b>\n<pre>" + esc(result.evidence_template) + "</pre>"
         )
-    blocks += sources(result.advisories, title="Official advice")
+    blocks += sources(result.advisories, result.stale_citations, title="Official advice")
     blocks += hotlines(result.hotlines)
     return blocks
 
@@ -153,6 +153,6 @@ def checklist_outcome(outcome: ChecklistOutcome) -> list[str]:
         blocks.append("❔ <b>You were not sure about</b>\n" + bullets(outcome.unsure))
     if outcome.next_steps:
         blocks.append("👉 <b>Next steps</b>\n" + numbered(outcome.next_steps))
-    blocks += sources(outcome.advisories, title="Official advice")
+    blocks += sources(outcome.advisories, outcome.stale_citations, title="Official advice")
     blocks += hotlines(outcome.hotlines)
     return blocks
