@@ -106,7 +106,7 @@ def run_checklist(
     region: str | None = None,
     checklist_id: str = "investment-livestream",
 ) -> ChecklistOutcome | None:
-    """Walk the checklist: y / n / u answers, b for back, r to restart, q to stop."""
+    """Walk the checklist: y / n / u answers, b back, r restart, q (or end of input, Ctrl-C) stops."""
     checklist = core.checklists[checklist_id]
     state = engine.start(checklist)
     print(
@@ -116,7 +116,11 @@ def run_checklist(
     )
     while (question := engine.current_question(checklist, state)) is not None:
         i, n = engine.progress(checklist, state)
-        reply = read(f"\nQuestion {i} of {n}: {question.text}\n> ").strip().lower()
+        try:
+            reply = read(f"\nQuestion {i} of {n}: {question.text}\n> ").strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return None
         if reply in ("q", "quit", "/quit"):
             return None
         if reply in ("b", "back"):

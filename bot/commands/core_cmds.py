@@ -78,11 +78,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_checklist(settings: Settings, args: argparse.Namespace) -> int:
     """Walk the investment live-stream checklist in the terminal."""
-    core = load_core(settings)
-    try:
-        run_checklist(core, input, sys.stdout, args.region or None)
-    except EOFError:
-        print()
+    run_checklist(load_core(settings), input, sys.stdout, args.region or None)
     return 0
 
 

@@ -1,0 +1,133 @@
+"""The terminal front end (`fraudbot chat`, `fraudbot checklist`, and `fraudbot start` without a token)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.core.service import FraudCore
+from bot.terminal import GREETING, WELCOME, run_chat, run_checklist
+
+ROOT = Path(__file__).resolve().parent.parent
+SCAM = (
+    "Dear customer, your account shows 58,000 USDT profit. To withdraw you must first pay 20% income tax "
+    "to unfreeze the funds within 24h or the account will be closed. Contact our teacher on WhatsApp."
+)
+QUESTION = "Why do they ask me to pay a tax before I can take out my profits?"
+
+
+def scripted(lines: Iterable[str], end: type[BaseException] = EOFError) -> Callable[[str], str]:
+    """An ``input`` stand-in that types ``lines`` in turn, then raises ``end`` (EOF by default)."""
+    remaining = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(remaining)
+        except StopIteration:
+            raise end from None
+
+    return read
+
+
+def chat(core: FraudCore, *lines: str, end: type[BaseException] = EOFError) -> tuple[int, str]:
+    """Run the chat over ``lines``; its exit code and everything it printed."""
+    out = io.StringIO()
+    code = run_chat(core, scripted(lines, end), out)
+    return code, out.getvalue()
+
+
+def test_the_chat_answers_checks_and_helps_after_paying(core: FraudCore) -> None:
+    code, text = chat(core, "hello", QUESTION, SCAM, "I already paid them 5000 pounds, what do I do now?")
+    assert code == 0
+    assert text.startswith(WELCOME) and GREETING in text
+    answer = core.ask(QUESTION)
+    assert answer.text in text and answer.citations[0].source_url in text
+    assert "Risk: HIGH" in text and "Warning signs found:" in text and "What to do now:" in text
+    assert "If you already paid, do these now, in order:" in text and "____" in text
+    assert "more than 3 years old" in text  # the fixture's live-stream advisory is from 2019
+    assert "Where to get help in United Kingdom:" in text
+
+
+def test_the_chat_changes_region_and_refuses_an_unknown_one(core: FraudCore) -> None:
+    code, text = chat(core, "/region hk", "/hotline", "/region XX", "/region")
+    assert code == 0
+    assert "Region set to HK." in text and "Where to get help in Hong Kong:" in text
+    assert text.count("Choose one of:") == 2 and "UK" in text.split("Choose one of:")[1]
+
+
+def test_the_chat_explains_itself_and_what_it_does_not_do(core: FraudCore) -> None:
+    code, text = chat(core, "/help", "", "   ", "how long should I boil an egg")
+    assert code == 0
+    assert text.count(WELCOME) == 2
+    assert "I can only help with scams and fraud" in text or "not sure" in text
+    assert "boil" not in text  # the user's words are never echoed
+
+
+def test_the_chat_ends_on_quit_end_of_input_and_ctrl_c(core: FraudCore) -> None:
+    assert chat(core, "/quit", "hello")[1].count(GREETING) == 0
+    assert chat(core, "/exit")[0] == 0
+    assert chat(core, "hello", end=KeyboardInterrupt) == (0, chat(core, "hello")[1])
+
+
+def test_the_checklist_in_the_chat_walks_every_question_with_back_and_restart(core: FraudCore) -> None:
+    checklist = core.checklists["investment-livestream"]
+    total = len(checklist.questions)
+    answers = ["y", "maybe", "b", "y", "r", *["yes"] * (total - 1), "u"]
+    code, text = chat(core, "/checklist", *answers, "/region HK", "/checklist", "q")
+    assert code == 0
+    assert f"Question 1 of {total}" not in text  # prompts go to the reader, not to the output
+    assert "Please answer y, n or u (or b, r, q)." in text
+    assert text.count("Result: HIGH") == 1 and "Next steps:" in text
+    assert "Region set to HK." in text  # the chat carried on after the checklist
+
+
+def test_the_checklist_stops_cleanly_when_the_input_ends_or_on_ctrl_c(core: FraudCore) -> None:
+    for end in (EOFError, KeyboardInterrupt):
+        out = io.StringIO()
+        assert run_checklist(core, scripted(["y", "n"], end), out) is None
+        code, text = chat(core, "/checklist", "y", end=end)
+        assert code == 0 and "Result:" not in text
+
+
+def test_the_checklist_returns_its_outcome(core: FraudCore) -> None:
+    checklist = core.checklists["investment-livestream"]
+    prompts: list[str] = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return "n"
+
+    out = io.StringIO()
+    outcome = run_checklist(core, read, out, "US")
+    assert outcome is not None and outcome.complete and outcome.level == "low"
+    assert len(prompts) == len(checklist.questions)
+    assert prompts[0].startswith(f"\nQuestion 1 of {len(checklist.questions)}: ")
+    assert f"Result: LOW — {outcome.verdict_text}" in out.getvalue()  # its text never says "safe"
+    assert "Where to get help in United States:" in out.getvalue()
+
+
+def test_fraudbot_start_without_a_token_is_the_terminal_chat(built_index: Path, tmp_path: Path) -> None:
+    shutil.copytree(built_index, tmp_path / "copy")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")},
+        "FRAUDBOT_KNOWLEDGE_DIR": str(tmp_path / "copy" / "knowledge"),
+        "FRAUDBOT_INDEX_DIR": str(tmp_path / "copy" / "index"),
+        "FRAUDBOT_DATA_DIR": str(tmp_path / "data"),
+        "FRAUDBOT_MODEL_CACHE_DIR": os.environ["FRAUDBOT_MODEL_CACHE_DIR"],
+        "FRAUDBOT_CLASSIFIER_CACHE_DIR": os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"],
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "start"],
+        input=f"hello\n{SCAM}\n/quit\n",
+        env=env, cwd=tmp_path, text=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "No FRAUDBOT_TELEGRAM_TOKEN set: starting the terminal chat" in done.stderr
+    assert WELCOME in done.stdout and GREETING in done.stdout and "Risk: HIGH" in done.stdout
+    assert "Traceback" not in done.stderr
