@@ -8,7 +8,7 @@ from typing import TextIO
 
 from bot.core import checklist as engine
 from bot.core.checklist import ChecklistOutcome
-from bot.core.hotlines import format_hotlines_text
+from bot.core.hotlines import REGION_ALIASES, format_hotlines_text
 from bot.core.results import Answer, CheckResult, Citation, RegionHotlines, TriageResult
 from bot.core.service import FraudCore
 
@@ -171,8 +171,10 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
             print("\n".join(render_hotlines(core.hotlines(region))), file=out)
         elif command == "/region":
             codes = [r.code for r in core.regions()]
-            if arg.strip().upper() in codes:
-                region = arg.strip().upper()
+            code = arg.strip().upper()
+            code = code if code in codes else REGION_ALIASES.get(code, code)  # GB for UK
+            if code in codes:
+                region = code
                 print(f"Region set to {region}.", file=out)
             else:
                 print(f"Choose one of: {', '.join(codes)} (e.g. /region HK).", file=out)

@@ -54,9 +54,10 @@ def test_the_chat_answers_checks_and_helps_after_paying(core: FraudCore) -> None
 
 
 def test_the_chat_changes_region_and_refuses_an_unknown_one(core: FraudCore) -> None:
-    code, text = chat(core, "/region hk", "/hotline", "/region XX", "/region")
+    code, text = chat(core, "/region hk", "/hotline", "/region XX", "/region", "/region GB")
     assert code == 0
     assert "Region set to HK." in text and "Where to get help in Hong Kong:" in text
+    assert "Region set to UK." in text  # GB is another name for the UK
     assert text.count("Choose one of:") == 2 and "UK" in text.split("Choose one of:")[1]
 
 
