@@ -22,6 +22,10 @@ OUT_OF_SCOPE = (
     "I can only help with scams and fraud: ask how a scam works, paste a suspicious message to check, "
     "take the investment live-stream checklist (/checklist), or get hotlines (/hotline)."
 )
+# After every answer and check, as the Telegram bot's buttons under them (checklist, "I already paid").
+FOLLOW_UP = (
+    "Worried? Type /checklist for the investment live-stream warning checklist, or tell me 'I already paid'."
+)
 ANSWERS = {
     "y": "yes",
     "yes": "yes",
@@ -54,8 +58,6 @@ def render_answer(answer: Answer) -> str:
     lines = [answer.text, ""]
     if answer.citations:
         lines += [*render_citations(answer.citations, answer.stale_citations), ""]
-    else:
-        lines += ["Take the checklist with /checklist.", ""]
     return "\n".join(lines + render_hotlines(answer.hotlines))
 
 
@@ -146,8 +148,8 @@ def reply_to(core: FraudCore, text: str, region: str) -> str:
     if intent == "paid":
         return render_triage(core.triage(region=region))
     if intent == "check":
-        return render_check(core.check(text, region=region))
-    return render_answer(core.ask(text, region=region))
+        return render_check(core.check(text, region=region)) + "\n\n" + FOLLOW_UP
+    return render_answer(core.ask(text, region=region)) + "\n\n" + FOLLOW_UP
 
 
 def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.core.service import FraudCore
-from bot.terminal import GREETING, WELCOME, run_chat, run_checklist
+from bot.terminal import FOLLOW_UP, GREETING, WELCOME, render_answer, run_chat, run_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAM = (
@@ -51,6 +51,13 @@ def test_the_chat_answers_checks_and_helps_after_paying(core: FraudCore) -> None
     assert "If you already paid, do these now, in order:" in text and "____" in text
     assert "more than 3 years old" in text  # the fixture's live-stream advisory is from 2019
     assert "Where to get help in United Kingdom:" in text
+    assert text.count(FOLLOW_UP) == 2  # after the answer and the check, like the bot's buttons
+
+
+def test_an_abstention_printed_by_the_cli_names_no_chat_command(core: FraudCore) -> None:
+    answer = core.ask("how long should I boil an egg")
+    assert not answer.confident
+    assert "/checklist" not in render_answer(answer)  # `fraudbot ask` is not the chat
 
 
 def test_the_chat_changes_region_and_refuses_an_unknown_one(core: FraudCore) -> None:

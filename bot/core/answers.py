@@ -77,7 +77,7 @@ def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[Advi
     Only the top few compete, and "nearly" is measured on cosine similarity (fused rank scores are
     too flat to tell a close match from a distant one). Only advisories about the same kind of scam as
     the best one (its category) may move: a local advisory on another scam that happens to share a word
-    is not a better answer (see docs/benchmarks.md, "Region preference").
+    is not a better answer (measured in docs/benchmarks.md, night of 2026-12-05).
     """
     if not matches or not region:
         return matches
