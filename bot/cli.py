@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=index_cmds.cmd_index_status)
 
     lint = sub.add_parser("lint", help="check the knowledge folder (exit 1 on errors)")
+    lint.add_argument(
+        "--notes", action="store_true", help="also list notes (example messages only the model recognises)"
+    )
     lint.set_defaults(func=index_cmds.cmd_lint)
     operator_cmds.add_parser(sub)
 

@@ -109,7 +109,8 @@ def test_same_example_twice_and_unmatched_example(knowledge_dir: Path) -> None:
     assert same and "fx-parcel.md" in same[0].message and same[0].line == line_of(path, "Royal Mail")
     unmatched = [p for p in problems if "no red-flag pattern, link or number matches" in p.message]
     assert [p.line for p in unmatched] == [line_of(path, "lunch on Thursday")]
-    assert all(p.severity == "warning" for p in problems)
+    assert [p.severity for p in unmatched] == ["note"]
+    assert all(p.severity == "warning" for p in problems if p not in unmatched)
 
 
 def test_broken_data_files_are_each_named(knowledge_dir: Path) -> None:
@@ -143,6 +144,23 @@ def test_cli_lint_prints_every_problem_and_exit_code(
         f"error: {knowledge_dir / 'advisories' / 'x.md'}:8: region: must be a two-letter region code" in out
     )
     assert "1 error(s), 0 warning(s)" in out
+
+
+def test_cli_lint_lists_notes_only_when_asked(
+    knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FRAUDBOT_KNOWLEDGE_DIR", str(knowledge_dir))
+    courier = (ADVISORIES / "fx-courier.md").read_text(encoding="utf-8")
+    head, examples = courier.split("## Example messages\n", 1)
+    bland = '- "Hi, are we still meeting for lunch on Thursday?"'
+    write(knowledge_dir, "fx-courier.md", f"{head}## Example messages\n{bland}\n{examples}")
+    assert main(["lint"]) == 0
+    out = capsys.readouterr().out
+    assert "note:" not in out and "lunch" not in out
+    assert "0 error(s), 0 warning(s), 1 note(s) (`fraudbot lint --notes` lists them)" in out
+    assert main(["lint", "--notes"]) == 0
+    out = capsys.readouterr().out
+    assert "note: " in out and "still meeting for lunch" in out and out.rstrip().endswith("1 note(s)")
 
 
 def test_real_knowledge_folder_has_no_errors() -> None:

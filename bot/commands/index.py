@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from typing import Any
 
 from tqdm import tqdm
@@ -140,14 +141,15 @@ def cmd_index_status(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_lint(settings: Settings, args: argparse.Namespace) -> int:
-    """Check every knowledge file; exit 1 when any error is found."""
+    """Check every knowledge file; exit 1 when any error is found. Notes are listed with ``--notes``."""
     problems = lint_knowledge(settings.paths.knowledge_dir)
     for problem in problems:
-        print(f"{problem.severity}: {problem}")
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    print(f"{errors} error(s), {warnings} warning(s)")
-    return 1 if errors else 0
+        if problem.severity != "note" or args.notes:
+            print(f"{problem.severity}: {problem}")
+    count = Counter(p.severity for p in problems)
+    hint = " (`fraudbot lint --notes` lists them)" if count["note"] and not args.notes else ""
+    print(f"{count['error']} error(s), {count['warning']} warning(s), {count['note']} note(s){hint}")
+    return 1 if count["error"] else 0
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:

@@ -168,9 +168,3 @@ def lint_knowledge(knowledge_dir: Path) -> list[Problem]:
         if matcher is not None:
             problems.extend(unmatched_example_problems(loaded.advisories, matcher))
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.field))
-
-
-def summary_counts(problems: list[Problem]) -> tuple[int, int]:
-    """(errors, warnings)."""
-    errors = sum(1 for p in problems if p.severity == "error")
-    return errors, len(problems) - errors

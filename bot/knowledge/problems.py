@@ -14,7 +14,7 @@ class Problem:
     field: str
     message: str
     line: int | None = None
-    severity: str = "error"  # "error" skips the file; "warning" only reports
+    severity: str = "error"  # "error" skips the file; "warning" only reports; "note": lint --notes lists it
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
