@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.core import checklist as engine
-from bot.core.checklist import ChecklistOutcome
+from bot.core.checklist import ChecklistOutcome, main_checklist
 from bot.core.hotlines import REGION_ALIASES, format_hotlines_text
 from bot.core.results import Answer, CheckResult, Citation, RegionHotlines, TriageResult
 from bot.core.service import FraudCore
@@ -25,6 +25,9 @@ OUT_OF_SCOPE = (
 # After every answer and check, as the Telegram bot's buttons under them (checklist, "I already paid").
 FOLLOW_UP = (
     "Worried? Type /checklist for the investment live-stream warning checklist, or tell me 'I already paid'."
+)
+NO_CHECKLIST = (
+    "Sorry, the checklist is not available right now. Ask me a question or paste a message instead."
 )
 ANSWERS = {
     "y": "yes",
@@ -106,10 +109,13 @@ def run_checklist(
     read: Callable[[str], str],
     out: TextIO,
     region: str | None = None,
-    checklist_id: str = "investment-livestream",
+    checklist_id: str | None = None,
 ) -> ChecklistOutcome | None:
     """Walk the checklist: y / n / u answers, b back, r restart, q (or end of input, Ctrl-C) stops."""
-    checklist = core.checklists[checklist_id]
+    checklist = core.checklists.get(checklist_id) if checklist_id else main_checklist(core.checklists)
+    if checklist is None:
+        print(NO_CHECKLIST, file=out)
+        return None
     state = engine.start(checklist)
     print(
         f"{checklist.title}\n{checklist.intro}\n"
@@ -133,7 +139,7 @@ def run_checklist(
             state = engine.answer(checklist, state, ANSWERS[reply])
         else:
             print("Please answer y, n or u (or b, r, q).", file=out)
-    outcome = core.checklist_outcome(checklist_id, state, region=region)
+    outcome = core.checklist_outcome(checklist.id, state, region=region)
     print("\n" + render_outcome(outcome), file=out)
     return outcome
 

@@ -8,8 +8,8 @@ import pytest
 from telegram_harness import ALICE, OPERATOR, RunningBot, buttons
 
 from bot.core import checklist as engine
+from bot.core.checklist import main_checklist
 from bot.telegram import texts
-from bot.telegram.checklist_flow import main_checklist
 from bot.telegram.keys import BotKeys
 
 pytest_plugins = ["telegram_fixtures"]

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.core.service import FraudCore
-from bot.terminal import FOLLOW_UP, GREETING, WELCOME, render_answer, run_chat, run_checklist
+from bot.retrieval.embedder import Encoder
+from bot.settings import PathSettings, RegionSettings, Settings
+from bot.terminal import FOLLOW_UP, GREETING, NO_CHECKLIST, WELCOME, render_answer, run_chat, run_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAM = (
@@ -117,6 +119,21 @@ def test_the_checklist_returns_its_outcome(core: FraudCore) -> None:
     assert prompts[0].startswith(f"\nQuestion 1 of {len(checklist.questions)}: ")
     assert f"Result: LOW — {outcome.verdict_text}" in out.getvalue()  # its text never says "safe"
     assert "Where to get help in United States:" in out.getvalue()
+
+
+def test_without_a_usable_checklist_the_chat_says_so_and_goes_on(
+    knowledge_dir: Path, encoder: Encoder, tmp_path: Path
+) -> None:
+    (knowledge_dir / "checklists" / "investment-livestream.yaml").write_text(
+        "questions: [\n", encoding="utf-8"
+    )
+    paths = PathSettings(
+        knowledge_dir=knowledge_dir, index_dir=tmp_path / "index", data_dir=tmp_path / "data"
+    )
+    core = FraudCore.load(Settings(paths=paths, region=RegionSettings(region="UK")), encoder=encoder)
+    assert core.checklists == {}  # the broken file is skipped, the rest of the core works
+    code, text = chat(core, "/checklist", "hello")
+    assert code == 0 and NO_CHECKLIST in text and GREETING in text
 
 
 def test_fraudbot_start_without_a_token_is_the_terminal_chat(built_index: Path, tmp_path: Path) -> None:

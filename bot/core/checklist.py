@@ -43,6 +43,7 @@ __all__ = [
     "is_complete",
     "load_checklist",
     "load_checklists",
+    "main_checklist",
     "progress",
     "restart",
     "start",
@@ -85,6 +86,9 @@ class StaleState(InvalidState):
     """A state made for a checklist that has since changed or been removed; start again."""
 
 
+PREFERRED_CHECKLIST = "investment-livestream"  # the checklist the front ends offer
+
+
 @dataclass(frozen=True)
 class ChecklistState:
     """Where a user is in a checklist: one character per answered question ('y', 'n' or 'u')."""
@@ -113,6 +117,18 @@ class ChecklistOutcome:
     advisories: tuple[Citation, ...]
     hotlines: RegionHotlines | None
     stale_citations: tuple[str, ...] = ()  # advisory ids older than three years
+
+
+def main_checklist(checklists: Mapping[str, Checklist]) -> Checklist | None:
+    """The investment live-stream checklist (by id, else by category, else the first one), or None.
+
+    Every front end walks this one, so a renamed or broken checklist file never leaves them without one.
+    """
+    if PREFERRED_CHECKLIST in checklists:
+        return checklists[PREFERRED_CHECKLIST]
+    by_category = [c for c in checklists.values() if c.category == PREFERRED_CHECKLIST]
+    candidates = by_category or list(checklists.values())
+    return candidates[0] if candidates else None
 
 
 def _checked(checklist: Checklist, state: ChecklistState) -> ChecklistState:

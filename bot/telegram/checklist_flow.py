@@ -13,22 +13,11 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.core import checklist as engine
-from bot.core.checklist import Checklist, ChecklistState
+from bot.core.checklist import Checklist, ChecklistState, main_checklist
 from bot.telegram import keyboards, render, texts
 from bot.telegram.common import NO_PREVIEW, Context, edit_html, in_thread, services, user_region
 from bot.telegram.keys import BadSignature, BotKeys
 from bot.telegram.split import split_html
-
-PREFERRED_CHECKLIST = "investment-livestream"
-
-
-def main_checklist(checklists: Mapping[str, Checklist]) -> Checklist | None:
-    """The investment live-stream checklist (by id, else by category, else the first one)."""
-    if PREFERRED_CHECKLIST in checklists:
-        return checklists[PREFERRED_CHECKLIST]
-    by_category = [c for c in checklists.values() if c.category == PREFERRED_CHECKLIST]
-    candidates = by_category or list(checklists.values())
-    return candidates[0] if candidates else None
 
 
 def _question_view(
