@@ -33,7 +33,6 @@ def hit(
     score: float,
     dense: float,
     region: str = "UK",
-    category: str = "general",
     kind: str = "section",
     text: str = "Police never ask you to move money.",
     published: str = "2024-01-01",
@@ -42,7 +41,7 @@ def hit(
         chunk_id=f"{advisory}-{score}",
         advisory_id=advisory,
         title=f"Title {advisory}",
-        category=category,
+        category="general",
         issuer="Issuer",
         source_url=f"https://example.org/{advisory}",
         published=published,
@@ -109,31 +108,6 @@ def test_local_advisory_preferred_when_scores_are_close() -> None:
     assert [m.advisory_id for m in prefer_region(group_by_advisory(hits), "UK")] == ["us", "hk", "far"]
 
 
-def test_a_close_local_advisory_about_another_kind_of_scam_does_not_jump_ahead() -> None:
-    hits = [
-        hit("tw-stock-group", score=0.09, dense=0.42, region="TW", category="investment-livestream"),
-        hit("us-task-job", score=0.07, dense=0.43, region="US", category="job-task"),
-        hit(
-            "uk-whatsapp-takeover", score=0.06, dense=0.41, region="UK", category="impersonation-acquaintance"
-        ),
-        hit("uk-stock-group", score=0.05, dense=0.40, region="UK", category="investment-livestream"),
-    ]
-    matches = group_by_advisory(hits)
-    assert [m.advisory_id for m in prefer_region(matches, "UK")] == [
-        "tw-stock-group",
-        "us-task-job",
-        "uk-whatsapp-takeover",
-        "uk-stock-group",  # the same kind, but not among the top three: it stays where it is
-    ]
-    same_kind_close = [
-        *hits[:1],
-        hit("uk-stock-group", score=0.08, dense=0.41, region="UK", category="investment-livestream"),
-        *hits[1:3],
-    ]
-    ordered = [m.advisory_id for m in prefer_region(group_by_advisory(same_kind_close), "UK")]
-    assert ordered == ["uk-stock-group", "tw-stock-group", "us-task-job", "uk-whatsapp-takeover"]
-
-
 def test_examples_are_not_quoted_as_advice() -> None:
     scam = "URGENT pay the unfreezing fee now"
     hits = [hit("a", score=0.06, dense=0.8, kind="example", text=scam), hit("a", score=0.05, dense=0.6)]
@@ -149,7 +123,7 @@ def test_trim_to_sentences() -> None:
     assert len(trim_to_sentences("x" * 50 + " " + "y" * 50, 60)) <= 60
 
 
-def test_preferring_the_users_region_cites_more_local_advisories_at_almost_no_cost(
+def test_preferring_the_users_region_cites_more_local_advisories_at_a_measured_cost(
     real_searcher: Searcher,
 ) -> None:
     """On the labelled dev questions, for every bundled region, against the same answers ignoring regions."""
@@ -162,9 +136,9 @@ def test_preferring_the_users_region_cites_more_local_advisories_at_almost_no_co
         ignored = first_citations(
             real_searcher, questions, hits, region, min_dense=min_dense, prefer_region=False
         )
-        # Measured 2026-12-05: 0-2 fewer labelled first citations per region (up to 5 before a local
-        # advisory had to be about the same kind of scam), and 0-6 more local ones.
-        assert preferred.labelled >= ignored.labelled - 2, region
+        # Measured 2026-12-05: 0-5 fewer labelled first citations per region (UK 5, SG 3), and 1-7 more
+        # local ones; docs/benchmarks.md has the variants tried to lower that cost.
+        assert preferred.labelled >= ignored.labelled - 5, region
         assert preferred.local >= ignored.local, region
         local_gained += preferred.local - ignored.local
     assert local_gained >= 10

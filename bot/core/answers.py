@@ -48,7 +48,6 @@ class AdvisoryMatch:
     score: float
     dense: float
     region: str
-    category: str
     hits: list[SearchHit] = field(default_factory=list)
 
 
@@ -61,9 +60,7 @@ def group_by_advisory(hits: Sequence[SearchHit], top: int = AGGREGATE_TOP) -> li
     """
     matches: dict[str, AdvisoryMatch] = {}
     for hit in hits:
-        match = matches.setdefault(
-            hit.advisory_id, AdvisoryMatch(hit.advisory_id, 0.0, 0.0, hit.region, hit.category)
-        )
+        match = matches.setdefault(hit.advisory_id, AdvisoryMatch(hit.advisory_id, 0.0, 0.0, hit.region))
         match.hits.append(hit)
         match.dense = max(match.dense, hit.dense_score)
     for match in matches.values():
@@ -75,22 +72,16 @@ def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[Advi
     """Move advisories of ``region`` (or global ones) ahead when they are nearly as close as the best.
 
     Only the top few compete, and "nearly" is measured on cosine similarity (fused rank scores are
-    too flat to tell a close match from a distant one). Only advisories about the same kind of scam as
-    the best one (its category) may move: a local advisory on another scam that happens to share a word
-    is not a better answer (measured in docs/benchmarks.md, night of 2026-12-05).
+    too flat to tell a close match from a distant one). Measured, with two variants that were not
+    adopted, in docs/benchmarks.md (night of 2026-12-05).
     """
     if not matches or not region:
         return matches
     head, tail = matches[:REGION_CANDIDATES], matches[REGION_CANDIDATES:]
     best = max(m.dense for m in head)
-    category = head[0].category
 
     def local(match: AdvisoryMatch) -> bool:
-        return (
-            match.region in (region, "global")
-            and match.category == category
-            and match.dense >= best - REGION_DENSE_MARGIN
-        )
+        return match.region in (region, "global") and match.dense >= best - REGION_DENSE_MARGIN
 
     return [m for m in head if local(m)] + [m for m in head if not local(m)] + tail
 
