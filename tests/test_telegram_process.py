@@ -3,7 +3,6 @@ its log output holds neither the token nor what users typed."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -13,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bot_process import bot_process_env
 from fake_bot_api import FakeBotApi
 from telegram_harness import ALICE
 
-pytest_plugins = ["telegram_fixtures"]
+from bot.core.service import FraudCore
 
-ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["telegram_fixtures"]
 
 
 def _wait(condition: object, timeout: float) -> None:
@@ -30,19 +30,18 @@ def _wait(condition: object, timeout: float) -> None:
 
 
 @pytest.fixture
-def bot_process(api: FakeBotApi, built_index: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def bot_process(
+    api: FakeBotApi, built_index: Path, core: FraudCore, tmp_path: Path
+) -> Iterator[subprocess.Popen[str]]:
+    # ``core`` has trained (and stored) the classifiers of this knowledge: the process then loads them
+    # instead of training for a minute or two, which outlasted the test's wait when it ran alone.
     shutil.copytree(built_index, tmp_path / "copy")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")},
-        "FRAUDBOT_TELEGRAM_TOKEN": api.token,
-        "FRAUDBOT_TELEGRAM_BASE_URL": api.base_url,
-        "FRAUDBOT_KNOWLEDGE_DIR": str(tmp_path / "copy" / "knowledge"),
-        "FRAUDBOT_INDEX_DIR": str(tmp_path / "copy" / "index"),
-        "FRAUDBOT_DATA_DIR": str(tmp_path / "data"),
-        "FRAUDBOT_MODEL_CACHE_DIR": os.environ["FRAUDBOT_MODEL_CACHE_DIR"],
-        "FRAUDBOT_CLASSIFIER_CACHE_DIR": os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"],
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bot_process_env(
+        tmp_path / "copy",
+        tmp_path / "data",
+        FRAUDBOT_TELEGRAM_TOKEN=api.token,
+        FRAUDBOT_TELEGRAM_BASE_URL=api.base_url,
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "-v", "run"], env=env, cwd=tmp_path, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

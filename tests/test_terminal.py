@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bot_process import bot_process_env
+
 from bot.core.service import FraudCore
 from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, RegionSettings, Settings
 from bot.terminal import FOLLOW_UP, GREETING, NO_CHECKLIST, WELCOME, render_answer, run_chat, run_checklist
 
-ROOT = Path(__file__).resolve().parent.parent
 SCAM = (
     "Dear customer, your account shows 58,000 USDT profit. To withdraw you must first pay 20% income tax "
     "to unfreeze the funds within 24h or the account will be closed. Contact our teacher on WhatsApp."
@@ -136,21 +136,16 @@ def test_without_a_usable_checklist_the_chat_says_so_and_goes_on(
     assert code == 0 and NO_CHECKLIST in text and GREETING in text
 
 
-def test_fraudbot_start_without_a_token_is_the_terminal_chat(built_index: Path, tmp_path: Path) -> None:
+def test_fraudbot_start_without_a_token_is_the_terminal_chat(
+    built_index: Path, core: FraudCore, tmp_path: Path
+) -> None:
+    # ``core`` has stored this knowledge's classifiers, so the process loads them rather than trains.
     shutil.copytree(built_index, tmp_path / "copy")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")},
-        "FRAUDBOT_KNOWLEDGE_DIR": str(tmp_path / "copy" / "knowledge"),
-        "FRAUDBOT_INDEX_DIR": str(tmp_path / "copy" / "index"),
-        "FRAUDBOT_DATA_DIR": str(tmp_path / "data"),
-        "FRAUDBOT_MODEL_CACHE_DIR": os.environ["FRAUDBOT_MODEL_CACHE_DIR"],
-        "FRAUDBOT_CLASSIFIER_CACHE_DIR": os.environ["FRAUDBOT_CLASSIFIER_CACHE_DIR"],
-        "PYTHONPATH": str(ROOT),
-    }
     done = subprocess.run(
         [sys.executable, "-m", "bot", "start"],
         input=f"hello\n{SCAM}\n/quit\n",
-        env=env, cwd=tmp_path, text=True, capture_output=True, timeout=600,
+        env=bot_process_env(tmp_path / "copy", tmp_path / "data"),
+        cwd=tmp_path, text=True, capture_output=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "No FRAUDBOT_TELEGRAM_TOKEN set: starting the terminal chat" in done.stderr

@@ -122,7 +122,8 @@ class ChecklistOutcome:
 def main_checklist(checklists: Mapping[str, Checklist]) -> Checklist | None:
     """The investment live-stream checklist (by id, else by category, else the first one), or None.
 
-    Every front end walks this one, so a renamed or broken checklist file never leaves them without one.
+    Every front end walks this one: a renamed file still serves, and None (no checklist loaded, e.g. its
+    file is broken) lets each say so instead of failing.
     """
     if PREFERRED_CHECKLIST in checklists:
         return checklists[PREFERRED_CHECKLIST]
