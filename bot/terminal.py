@@ -9,7 +9,7 @@ from typing import TextIO
 from bot.core import checklist as engine
 from bot.core.checklist import ChecklistOutcome, main_checklist
 from bot.core.hotlines import REGION_ALIASES, format_hotlines_text
-from bot.core.results import Answer, CheckResult, Citation, RegionHotlines, TriageResult
+from bot.core.results import Answer, CheckResult, Citation, ReadingList, RegionHotlines, TriageResult
 from bot.core.service import FraudCore
 
 WELCOME = (
@@ -49,6 +49,13 @@ def render_citations(citations: tuple[Citation, ...], stale: tuple[str, ...] = (
     return lines
 
 
+def render_reading_list(result: ReadingList) -> list[str]:
+    """ "Read more:" and the advisories a result cites, or nothing when it cites none."""
+    if not result.advisories:
+        return []
+    return ["", "Read more:", *render_citations(result.advisories, result.stale_citations)[1:]]
+
+
 def render_hotlines(hotlines: RegionHotlines | None) -> list[str]:
     """The region's hotlines, or a pointer to /region."""
     if hotlines is None:
@@ -75,8 +82,7 @@ def render_check(result: CheckResult) -> str:
         lines.append("")
     lines.append("What to do now:")
     lines += [f"{n}. {step}" for n, step in enumerate(result.next_steps, start=1)]
-    if result.advisories:
-        lines += ["", "Read more:", *render_citations(result.advisories, result.stale_citations)[1:]]
+    lines += render_reading_list(result)
     return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
 
 
@@ -86,8 +92,7 @@ def render_triage(result: TriageResult) -> str:
     lines += [f"{n}. {step}" for n, step in enumerate(result.steps, start=1)]
     lines += ["", "Keep this evidence:", *[f"- {item}" for item in result.evidence_checklist]]
     lines += ["", "Evidence summary you can copy and fill in:", result.evidence_template]
-    if result.advisories:
-        lines += ["", "Read more:", *render_citations(result.advisories, result.stale_citations)[1:]]
+    lines += render_reading_list(result)
     return "\n".join([*lines, "", *render_hotlines(result.hotlines)])
 
 
@@ -99,8 +104,7 @@ def render_outcome(outcome: ChecklistOutcome) -> str:
     if outcome.red_flags:
         lines.append("Warning signs you confirmed: " + ", ".join(outcome.red_flags))
     lines += ["", "Next steps:", *[f"{n}. {s}" for n, s in enumerate(outcome.next_steps, start=1)]]
-    if outcome.advisories:
-        lines += ["", "Read more:", *render_citations(outcome.advisories, outcome.stale_citations)[1:]]
+    lines += render_reading_list(outcome)
     return "\n".join([*lines, "", *render_hotlines(outcome.hotlines)])
 
 

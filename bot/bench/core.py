@@ -209,9 +209,10 @@ def region_rows(core: FraudCore, eval_dir: Path) -> list[str]:
         "|---|---|---|",
     ]
     for region in (r.code for r in core.regions()):
-        count = functools.partial(first_citations, core.searcher, questions, hits, region)
-        preferred = count(min_dense=core.min_answer_score)
-        ignored = count(min_dense=core.min_answer_score, prefer_region=False)
+        count = functools.partial(
+            first_citations, core.searcher, questions, hits, region, min_dense=core.min_answer_score
+        )
+        preferred, ignored = count(), count(prefer_region=False)
         rows.append(
             f"| {region} | {preferred.labelled} / {preferred.local} | {ignored.labelled} / {ignored.local} |"
         )

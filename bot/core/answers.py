@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.results import Answer, Citation, Passage, RegionHotlines
+from bot.core.results import Answer, Citation, Passage, RegionHotlines, stale_ids
 from bot.retrieval.hits import SearchHit
 
 MAX_ANSWER_CHARS = 900
 MAX_ADVISORIES = 2
-STALE_AFTER_DAYS = 3 * 365
 AGGREGATE_TOP = 4  # chunks per advisory whose scores add up to the advisory's score
 REGION_CANDIDATES = 3  # how many of the best advisories may be reordered for the user's region
 REGION_DENSE_MARGIN = 0.03  # a local advisory goes first when its cosine is within this of the best
@@ -112,20 +111,6 @@ def trim_to_sentences(text: str, limit: int) -> str:
 def plain_markdown(text: str) -> str:
     """Drop emphasis markers (``**bold**``, ``__bold__``) so quoted text reads cleanly anywhere."""
     return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-
-
-def is_stale(published: str, today: dt.date) -> bool:
-    """True when the source is more than three years old."""
-    try:
-        return (today - dt.date.fromisoformat(published)).days > STALE_AFTER_DAYS
-    except ValueError:
-        return False
-
-
-def stale_ids(citations: Iterable[Citation], today: dt.date | None = None) -> tuple[str, ...]:
-    """The advisory ids of the citations published more than three years before ``today``."""
-    today = today or dt.date.today()
-    return tuple(c.advisory_id for c in citations if is_stale(c.published, today))
 
 
 def select_passages(

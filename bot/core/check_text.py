@@ -124,8 +124,7 @@ def _report_step(hotlines: RegionHotlines | None) -> str:
         return "Report it to the police on their non-emergency number, or your national fraud hotline."
     advice = _advice_contact(hotlines.contacts)
     # With no contact marked, the advice line stands in rather than every contact (999 among them).
-    marked = any(contact.reports for contact in hotlines.contacts)
-    reporting = reporting_contacts(hotlines) if marked else (advice,)
+    reporting = reporting_contacts(hotlines, unmarked=(advice,))
     step = f"Report it: {format_hotlines_inline(reporting)}."
     if advice not in reporting:
         step += f" For advice on what to do: {format_hotlines_inline([advice])}."

@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.answers import stale_ids
 from bot.core.checklist_file import (
     MAX_QUESTIONS,
     Checklist,
@@ -21,7 +20,7 @@ from bot.core.checklist_file import (
     load_checklist,
     load_checklists,
 )
-from bot.core.results import Citation, RegionHotlines, Risk
+from bot.core.results import Citation, ReadingList, RegionHotlines, Risk
 
 __all__ = [
     "CHOICES",
@@ -99,7 +98,7 @@ class ChecklistState:
 
 
 @dataclass(frozen=True)
-class ChecklistOutcome:
+class ChecklistOutcome(ReadingList):
     """What the answers mean. ``level`` "low" never means safe."""
 
     checklist_id: str
@@ -116,7 +115,6 @@ class ChecklistOutcome:
     next_steps: tuple[str, ...]
     advisories: tuple[Citation, ...]
     hotlines: RegionHotlines | None
-    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years
 
 
 def main_checklist(checklists: Mapping[str, Checklist]) -> Checklist | None:
@@ -246,5 +244,4 @@ def evaluate(
         next_steps=steps,
         advisories=tuple(advisories),
         hotlines=hotlines,
-        stale_citations=stale_ids(advisories),
     )

@@ -56,7 +56,6 @@ from bot.core.answers import (
     citation_of,
     group_by_advisory,
     prefer_region,
-    stale_ids,
     text_hash,
 )
 from bot.core.check_text import next_steps, summary_text
@@ -167,7 +166,6 @@ def check_message(
         and reads_everyday(evidence.resemblance, rule)
     )
     risk = "low" if warning or everyday else risk
-    advisories = tuple(cite_advisories(evidence.matches, risk, region))
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -179,8 +177,7 @@ def check_message(
             everyday=everyday,
         ),
         signals=tuple(signals),
-        advisories=advisories,
-        stale_citations=stale_ids(advisories),
+        advisories=tuple(cite_advisories(evidence.matches, risk, region)),
         next_steps=next_steps(risk, signals, flags, hotlines),
         hotlines=hotlines,
         links=report.shown_links(),

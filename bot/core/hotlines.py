@@ -99,9 +99,13 @@ def format_hotlines_text(hotlines: RegionHotlines) -> str:
     return "\n".join(lines)
 
 
-def reporting_contacts(hotlines: RegionHotlines) -> tuple[Hotline, ...]:
-    """The contacts marked ``reports: true`` (they take fraud reports); every contact when none is marked."""
-    return tuple(c for c in hotlines.contacts if c.reports) or hotlines.contacts
+def reporting_contacts(
+    hotlines: RegionHotlines, unmarked: Sequence[Hotline] | None = None
+) -> tuple[Hotline, ...]:
+    """The contacts marked ``reports: true`` (they take fraud reports); when none is marked, ``unmarked``
+    (default: every contact)."""
+    marked = tuple(c for c in hotlines.contacts if c.reports)
+    return marked or tuple(hotlines.contacts if unmarked is None else unmarked)
 
 
 def format_hotlines_inline(contacts: Sequence[Hotline]) -> str:

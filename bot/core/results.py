@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Risk = Literal["high", "medium", "low"]
 Intent = Literal["question", "check", "paid", "greeting", "out_of_scope"]
+STALE_AFTER_DAYS = 3 * 365
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,31 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return asdict(self)
+
+
+def is_stale(published: str, today: dt.date) -> bool:
+    """True when the source is more than three years old."""
+    try:
+        return (today - dt.date.fromisoformat(published)).days > STALE_AFTER_DAYS
+    except ValueError:
+        return False
+
+
+def stale_ids(citations: Iterable[Citation], today: dt.date | None = None) -> tuple[str, ...]:
+    """The advisory ids of the citations published more than three years before ``today``."""
+    today = today or dt.date.today()
+    return tuple(c.advisory_id for c in citations if is_stale(c.published, today))
+
+
+class ReadingList:
+    """A result that cites advisories to read, and knows which of them are old."""
+
+    advisories: tuple[Citation, ...]
+
+    @property
+    def stale_citations(self) -> tuple[str, ...]:
+        """The ids of the cited advisories that are more than three years old."""
+        return stale_ids(self.advisories)
 
 
 @dataclass(frozen=True)
@@ -80,7 +108,7 @@ class Signal:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(ReadingList):
     """The verdict on a suspicious message. ``low`` never means safe."""
 
     message_hash: str
@@ -93,11 +121,10 @@ class CheckResult:
     links: tuple[str, ...] = field(default=())
     phones: tuple[str, ...] = field(default=())
     warning_phrase: str | None = None  # set when the message reads as a warning about scams (then low)
-    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years
 
 
 @dataclass(frozen=True)
-class TriageResult:
+class TriageResult(ReadingList):
     """Ordered steps for someone who already paid, plus an evidence template."""
 
     steps: tuple[str, ...]
@@ -105,4 +132,3 @@ class TriageResult:
     evidence_template: str
     hotlines: RegionHotlines | None
     advisories: tuple[Citation, ...]
-    stale_citations: tuple[str, ...] = ()  # advisory ids older than three years

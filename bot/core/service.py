@@ -172,12 +172,7 @@ class FraudCore:
             f"{checklist.title}. {outcome.stage.label if outcome.stage else ''} {' '.join(outcome.confirmed)}"
         )
         advisories = tuple(self.related(query, region, category=checklist.category))
-        return dataclasses.replace(
-            outcome,
-            advisories=advisories,
-            hotlines=self.hotlines(region),
-            stale_citations=answer_mod.stale_ids(advisories),
-        )
+        return dataclasses.replace(outcome, advisories=advisories, hotlines=self.hotlines(region))
 
     def related(
         self, query: str, region: str | None, *, category: str | None = None, k: int = 3

@@ -14,7 +14,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from bot.core.answers import stale_ids
 from bot.core.datafile import StrictSchema, Text, read_yaml, validate
 from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.results import Citation, RegionHotlines, TriageResult
@@ -93,5 +92,4 @@ def build_triage(
         evidence_template=template.evidence_template,
         hotlines=hotlines,
         advisories=tuple(advisories),
-        stale_citations=stale_ids(advisories),
     )
