@@ -70,6 +70,15 @@ class RetrievalSettings(BaseSettings):
     answer_min_score: float = Field(
         0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
     )
+    english_only: bool = Field(
+        True,
+        description=(
+            "The embedding model and the red-flag phrases read English only, as the bundled ones do: "
+            'a question written mostly in another script (Chinese, Cyrillic ...) gets a "not sure" '
+            "instead of an answer, and a low check of such a message says warning signs may have been "
+            "missed. Set false with a multilingual model."
+        ),
+    )
 
     @field_validator("search_mode")
     @classmethod

@@ -175,8 +175,8 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
         if not text:
             continue
         command, _, arg = text.partition(" ")
-        if command in ("/quit", "/exit"):
-            return 0
+        if command in ("/quit", "/exit") or text.lower() in ("quit", "exit"):
+            return 0  # a terminal user types "quit" as often as "/quit"
         if command == "/help":
             print(WELCOME, file=out)
         elif command == "/hotline":

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from bot.core.check_text import next_steps
+from bot.core.check_text import OTHER_SCRIPT_NOTE, next_steps
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
@@ -81,6 +81,33 @@ def test_low_never_reads_as_safe(text: str, flags: RedFlagSet, indicators: Indic
     assert "no known warning sign" in words.lower() or "no strong warning sign" in words.lower()
     assert "Watch for" in words
     assert re.findall(r"\bsafe\w*", words.replace(NOT_SAFE_PHRASE, ""), re.IGNORECASE) == []
+
+
+CHINESE_PARCEL_NOTICE = "【7-ELEVEN】您的包裹已到達門市，請於 7 天內持證件取貨，取件驗證碼 482913。"
+
+
+def test_a_low_check_of_text_in_another_script_says_signs_may_have_been_missed(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    """The red-flag phrases are English: "no known warning sign" means little for a message in Chinese."""
+    result = check(CHINESE_PARCEL_NOTICE, flags, indicators, hotlines=UK)
+    assert result.risk == "low"
+    assert result.summary.endswith(OTHER_SCRIPT_NOTE)
+    assert NOT_SAFE_PHRASE in result.summary
+    # Not for English text, and not when an operator says the model and phrases read other scripts too.
+    assert OTHER_SCRIPT_NOTE not in check("See you at book club on Thursday!", flags, indicators).summary
+    multilingual = check(CHINESE_PARCEL_NOTICE, flags, indicators, english_only=False)
+    assert OTHER_SCRIPT_NOTE not in multilingual.summary
+
+
+def test_a_warning_found_in_text_in_another_script_is_reported_without_the_note(
+    flags: RedFlagSet, indicators: IndicatorData
+) -> None:
+    """Links are read whatever the script: a raw-IP link in a Chinese message is a warning sign."""
+    result = check(CHINESE_PARCEL_NOTICE + " http://185.23.41.7/7-eleven/pay", flags, indicators)
+    assert result.risk == "medium"
+    assert [s.name for s in result.signals] == ["raw-ip-link"]
+    assert OTHER_SCRIPT_NOTE not in result.summary
 
 
 def test_a_strong_scam_is_high_with_stop_steps_and_the_hotline(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.core import checklist as engine
+from bot.core.answers import OTHER_SCRIPT_TEXT
 from bot.core.results import Citation
 from bot.core.service import FraudCore
 
@@ -37,6 +40,22 @@ def test_unrelated_question_abstains(core: FraudCore) -> None:
     assert not answer.confident
     assert "not sure" in answer.text and answer.citations == ()
     assert answer.hotlines is not None  # the hotline is always offered
+
+
+def test_a_question_in_another_script_gets_an_honest_not_sure(
+    core: FraudCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled model reads English only; its answers to Chinese questions cite the wrong scams."""
+    question = "我被拉進股票群，老師說可以賺錢，是詐騙嗎？"
+    answer = core.ask(question, region="HK")
+    assert not answer.confident
+    assert answer.text == OTHER_SCRIPT_TEXT and answer.citations == ()
+    assert answer.hotlines is not None and answer.hotlines.code == "HK"
+    assert core.route(question) == "question"  # not sent to the check by the English model's classifier
+    assert core.route(question + " https://line.me/ti/g/abc123") == "check"  # the phrase rules still apply
+    monkeypatch.setattr(core.settings.retrieval, "english_only", False)  # a multilingual model's setting
+    searched = core.ask(question, region="HK")
+    assert searched.text != OTHER_SCRIPT_TEXT and searched.score > 0.0
 
 
 def test_pasted_scam_is_routed_to_check_and_flagged(core: FraudCore) -> None:

@@ -81,6 +81,8 @@ def test_the_chat_explains_itself_and_what_it_does_not_do(core: FraudCore) -> No
 def test_the_chat_ends_on_quit_end_of_input_and_ctrl_c(core: FraudCore) -> None:
     assert chat(core, "/quit", "hello")[1].count(GREETING) == 0
     assert chat(core, "/exit")[0] == 0
+    for typed in ("quit", "Exit"):
+        assert chat(core, typed, "hello")[1].count(GREETING) == 0
     assert chat(core, "hello", end=KeyboardInterrupt) == (0, chat(core, "hello")[1])
 
 

@@ -10,7 +10,12 @@ from typing import TypeVar
 
 import yaml
 
-from bot.bench.dev_questions import first_citations, load_dev_questions
+from bot.bench.dev_questions import (
+    category_matches,
+    first_citations,
+    load_category_questions,
+    load_dev_questions,
+)
 from bot.bench.timing import summary, time_calls
 from bot.core.about_scams import AboutScamsModel
 from bot.core.checks import HITS_PER_WINDOW
@@ -186,17 +191,28 @@ def check_quality_rows(core: FraudCore, eval_dir: Path) -> list[str]:
 
 
 def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
-    """How often ``ask`` answers in-scope questions vs questions no advisory answers."""
+    """How often ``ask`` answers in-scope questions, questions no advisory answers, and questions in Chinese
+    (beside the same asks answered from search alone)."""
     in_scope = [q.question for q in load_dev_questions(eval_dir / "questions")]
     out_scope = [str(q) for q in yaml.safe_load((eval_dir / "unanswerable.yaml").read_text(encoding="utf-8"))]
 
     def answered(questions: list[str]) -> float:
         return statistics.mean(core.ask(q).confident for q in questions)
 
+    other = load_category_questions(eval_dir / "questions_other_script.yaml")
+    regions = ("HK", "TW", "CN")
+    unguarded = category_matches(core.searcher, other, regions, min_dense=core.min_answer_score)
+    setting = str(core.settings.retrieval.english_only).lower()
+    guarded = sum(core.ask(q.question, region=r).confident for q in other for r in regions)
     return [
         f"With `FRAUDBOT_ANSWER_MIN_SCORE={core.min_answer_score}`: answers {answered(in_scope):.3f} of "
         f"{len(in_scope)} labelled questions and {answered(out_scope):.3f} of {len(out_scope)} questions "
-        'no advisory answers (lower is better; the rest get "I\'m not sure" with the checklist and hotline).'
+        'no advisory answers (lower is better; the rest get "I\'m not sure" with the checklist and hotline).',
+        "",
+        f"{len(other)} questions in Chinese, in regions {', '.join(regions)} "
+        f"({len(other) * len(regions)} asks): with `FRAUDBOT_ENGLISH_ONLY={setting}` {guarded} answered; "
+        f"baseline, the same asks answered from search: {unguarded.answered} answered, "
+        f"{unguarded.matched} citing an advisory of the scam asked about first.",
     ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.answers import compose_answer
+from bot.core.service import ANSWER_HITS
 from bot.retrieval.hits import SearchHit
 from bot.retrieval.search import Searcher
 
@@ -102,3 +103,45 @@ def first_citations(
             labelled += 1
             local += searcher.index.advisories[first]["region"] in (region, "global")
     return FirstCitations(labelled, local)
+
+
+@dataclass(frozen=True)
+class CategoryQuestion:
+    """A question labelled with the kind of scam it asks about (no advisory ids)."""
+
+    question: str
+    category: str
+
+
+def load_category_questions(path: Path) -> list[CategoryQuestion]:
+    """The questions of a YAML list of ``{id, category, question}`` entries."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [CategoryQuestion(str(item["question"]), str(item["category"])) for item in items]
+
+
+@dataclass(frozen=True)
+class CategoryMatches:
+    """How many answers were given, and how many of them cite an advisory of the asked category first."""
+
+    answered: int
+    matched: int
+
+
+def category_matches(
+    searcher: Searcher, questions: Sequence[CategoryQuestion], regions: Sequence[str], *, min_dense: float
+) -> CategoryMatches:
+    """Compose each answer as ``ask`` does from search alone, in every region of ``regions``, and count."""
+    hits = searcher.search_many([q.question for q in questions], ANSWER_HITS)
+    answered = matched = 0
+    for question, found in zip(questions, hits, strict=True):
+        for region in regions:
+            answer = compose_answer(
+                question.question,
+                found,
+                min_dense=min_dense,
+                region=region,
+                sections_of=searcher.index.advisory_hits,
+            )
+            answered += answer.confident
+            matched += answer.confident and answer.citations[0].category == question.category
+    return CategoryMatches(answered, matched)

@@ -22,6 +22,11 @@ ABSTAIN_TEXT = (
     "answer could cost you money. You can take the warning checklist, paste the suspicious message so I can "
     "check it, or call the hotline below."
 )
+OTHER_SCRIPT_TEXT = (
+    "I'm not sure: I can read questions in English only, and this one is written in another language, so I "
+    "cannot tell which advisory answers it. I will not guess. You can ask in English, paste the suspicious "
+    "message so I can check it, or call the hotline below."
+)
 ANSWER_INTRO = "Here is what the official advisories say:"
 NEXT_STEP = (
     "Before you pay anyone, stop and check. If you already paid, call your bank and the hotline below."
@@ -147,6 +152,13 @@ def compose_text(passages: Sequence[Passage], citations: Sequence[Citation]) -> 
     return "\n\n".join(parts)
 
 
+def abstention(
+    question: str, hotlines: RegionHotlines | None, *, text: str = ABSTAIN_TEXT, score: float = 0.0
+) -> Answer:
+    """The honest "not sure" reply: ``text``, no passages or citations, and the region's hotlines."""
+    return Answer(text_hash(question), False, text, (), (), (), hotlines, score)
+
+
 def compose_answer(
     question: str,
     hits: Sequence[SearchHit],
@@ -162,10 +174,10 @@ def compose_answer(
     matches = prefer_region(group_by_advisory(hits), region)
     best = max((m.dense for m in matches), default=0.0)
     if not matches or best < min_dense:
-        return Answer(text_hash(question), False, ABSTAIN_TEXT, (), (), (), hotlines, best)
+        return abstention(question, hotlines, score=best)
     passages, citations = select_passages(matches, sections_of)
     if not passages:
-        return Answer(text_hash(question), False, ABSTAIN_TEXT, (), (), (), hotlines, best)
+        return abstention(question, hotlines, score=best)
     stale = stale_ids(citations, today)
     return Answer(
         question_hash=text_hash(question),

@@ -27,6 +27,10 @@ ASKED_TO_ACT = (
     "If it came with a request for money, codes or personal details, or from someone you do not know, "
     "treat that request as a scam and check it yourself first."
 )
+OTHER_SCRIPT_NOTE = (
+    "I read English best, and this message is written mostly in another language: warning signs in it may "
+    "have been missed. Check it with someone you trust or call the hotline before you do anything it asks."
+)
 TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters were checked."
 
 
@@ -37,11 +41,13 @@ def summary_text(
     checked_chars: int | None = None,
     warning: str | None = None,
     everyday: bool = False,
+    other_script: bool = False,
 ) -> str:
     """One paragraph saying what was found and what the risk level means.
 
     ``warning`` is the phrase that makes the message read as a warning about scams; ``everyday`` says it
-    reads like everyday messages despite its weak signs (its risk is low in both cases).
+    reads like everyday messages despite its weak signs (its risk is low in both cases). ``other_script``
+    says the message is written mostly in a script the checks do not read: a low verdict says so.
     """
     labels = ", ".join(s.label for s in signals)
     if everyday:
@@ -67,6 +73,8 @@ def summary_text(
         text = f"No strong warning sign was found, only a weak hint: {labels}. {NOT_SAFE}"
     else:
         text = f"No known warning sign was found in this message. {NOT_SAFE}"
+    if other_script and risk == "low":
+        text += " " + OTHER_SCRIPT_NOTE
     if checked_chars is not None:
         text += " " + TRUNCATED_NOTE.format(limit=checked_chars)
     return text

@@ -73,6 +73,7 @@ from bot.core.indicators import IndicatorReport, analyse_indicators
 from bot.core.links import defang_text
 from bot.core.red_flags import RedFlagSet, Thresholds
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
+from bot.core.script import other_script
 from bot.core.similarity import (
     Resemblance,
     SimilarityRule,
@@ -125,13 +126,15 @@ def check_message(
     exemplars: ExemplarSet | None = None,
     hotlines: RegionHotlines | None = None,
     region: str | None = None,
+    english_only: bool = True,
 ) -> CheckResult:
     """Check a suspicious message and return risk, signals, matching advisories and next steps.
 
     ``searcher`` finds the advisories to cite; with ``exemplars`` too, the message is also compared with
     known scam and legitimate messages. Without a searcher no advisories are cited and the risk rests on
     flags and links alone. ``region`` (UK, US ...) prefers local advisories and reads phone numbers
-    written without a country code.
+    written without a country code. ``english_only`` (the bundled model and red flags) makes a low
+    verdict on text written mostly in another script say that warning signs may have been missed.
     """
     checked = text[:MAX_CHECK_CHARS]
     report = analyse_indicators(checked, indicators, region=region)
@@ -175,6 +178,7 @@ def check_message(
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
             everyday=everyday,
+            other_script=english_only and other_script(checked),
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),

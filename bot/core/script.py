@@ -1,0 +1,31 @@
+"""Which writing system a message uses: the bundled model and the red-flag phrases read English only.
+
+all-MiniLM-L6-v2 was trained on English; the advisories and ``red_flags.yaml`` are written in English.
+A question in Chinese still gets vectors, but they say little about its meaning, so an answer drawn
+from them can confidently quote the wrong scam. Latin letters stand in for English here: telling
+English from French would need a language model, while telling Latin from Han, Cyrillic or Arabic
+letters needs only their code points.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+LATIN_SHARE = 0.5  # text with fewer Latin letters than this share of its letters is "another script"
+
+
+def _is_latin(letter: str) -> bool:
+    return letter.isascii() or unicodedata.name(letter, "").startswith(("LATIN", "FULLWIDTH LATIN"))
+
+
+def latin_share(text: str) -> float:
+    """The share of the letters in ``text`` that are Latin letters (1.0 when it has no letters)."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(_is_latin(char) for char in letters) / len(letters)
+
+
+def other_script(text: str) -> bool:
+    """Whether ``text`` is written mostly in a script other than Latin (Chinese, Cyrillic, Arabic ...)."""
+    return latin_share(text) < LATIN_SHARE

@@ -1,0 +1,40 @@
+"""Telling text written mostly in another script from English, which the bundled model reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.script import latin_share, other_script
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is this a scam?",
+        "Café, naïve, Ægir and Øresund are Latin letters too",
+        "Ｆｕｌｌｗｉｄｔｈ letters are Latin",
+        "🚀📈 $14,600 +44 7700 900123",  # no letters at all
+        "",
+        "Teacher Chen 陳老師 says buy 2330 now, VIP room only",  # mostly English with a name in Chinese
+    ],
+)
+def test_english_and_latin_text_is_read(text: str) -> None:
+    assert not other_script(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我被拉進股票群，老師說可以賺錢，是詐騙嗎？",
+        "你好！I'm Kelly, 陳sir嘅助理 😊 多謝你加入「港股財富研習社」。陳sir 每個交易日早上會喺群分享",
+        "Здравствуйте, это служба безопасности банка",
+        "مرحبا، هذا البنك الخاص بك",
+    ],
+)
+def test_text_mostly_in_another_script_is_told_apart(text: str) -> None:
+    assert other_script(text)
+
+
+def test_latin_share_counts_letters_only() -> None:
+    assert latin_share("ab 你好 12 !!") == pytest.approx(0.5)
+    assert latin_share("123") == 1.0
