@@ -178,7 +178,7 @@ def check_message(
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
             everyday=everyday,
-            other_script=english_only and other_script(checked),
+            other_script=english_only and risk == "low" and other_script(checked),
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),

@@ -9,11 +9,13 @@ letters needs only their code points.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 LATIN_SHARE = 0.5  # text with fewer Latin letters than this share of its letters is "another script"
 
 
+@functools.lru_cache(maxsize=8192)  # a long Chinese message repeats its characters: look each name up once
 def _is_latin(letter: str) -> bool:
     return letter.isascii() or unicodedata.name(letter, "").startswith(("LATIN", "FULLWIDTH LATIN"))
 
