@@ -37,6 +37,16 @@ async def test_a_question_gets_a_cited_answer_with_the_follow_up_buttons(tg: Run
     assert set(buttons(replies[-1])) == AFTER_RESULT
 
 
+async def test_a_question_in_chinese_gets_the_honest_not_sure_with_the_hotlines(tg: RunningBot) -> None:
+    """The bundled model reads English only: no answer quoted from the wrong advisory, no low verdict."""
+    replies = await tg.say(ALICE, "我被拉進股票群，老師說可以賺錢，是詐騙嗎？")
+    text = " ".join(reply["text"] for reply in replies)
+    assert "not sure" in text and "English only" in text
+    assert "Sources" not in text and "risk" not in text.lower()
+    assert "Who to contact" in text
+    assert set(buttons(replies[-1])) == AFTER_RESULT
+
+
 async def test_typing_shows_only_once_a_reply_is_slow(api: FakeBotApi) -> None:
     chat_id = int(api.private_chat(ALICE)["id"])
     async with Bot(api.token, base_url=api.base_url) as client:
