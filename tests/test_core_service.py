@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.core import checklist as engine
-from bot.core.answers import OTHER_SCRIPT_TEXT
+from bot.core.answers import CHINESE_NOTE, OTHER_SCRIPT_TEXT
 from bot.core.results import Citation
 from bot.core.service import FraudCore
 
@@ -49,13 +49,15 @@ def test_a_question_in_another_script_gets_an_honest_not_sure(
     question = "我被拉進股票群，老師說可以賺錢，是詐騙嗎？"
     answer = core.ask(question, region="HK")
     assert not answer.confident
-    assert answer.text == OTHER_SCRIPT_TEXT and answer.citations == ()
+    assert answer.text == f"{OTHER_SCRIPT_TEXT}\n\n{CHINESE_NOTE}" and answer.citations == ()
+    russian = core.ask("Это мошенничество? Мне звонили из банка.")  # no Chinese line for Cyrillic
+    assert russian.text == OTHER_SCRIPT_TEXT and not russian.confident
     assert answer.hotlines is not None and answer.hotlines.code == "HK"
     assert core.route(question) == "question"  # not sent to the check by the English model's classifier
     assert core.route(question + " https://line.me/ti/g/abc123") == "check"  # the phrase rules still apply
     monkeypatch.setattr(core.settings.retrieval, "english_only", False)  # a multilingual model's setting
     searched = core.ask(question, region="HK")
-    assert searched.text != OTHER_SCRIPT_TEXT and searched.score > 0.0
+    assert not searched.text.startswith(OTHER_SCRIPT_TEXT) and searched.score > 0.0
 
 
 def test_pasted_scam_is_routed_to_check_and_flagged(core: FraudCore) -> None:

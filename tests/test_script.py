@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.script import latin_share, other_script
+from bot.core.script import has_chinese, latin_share, other_script
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,12 @@ def test_text_mostly_in_another_script_is_told_apart(text: str) -> None:
 def test_latin_share_counts_letters_only() -> None:
     assert latin_share("ab 你好 12 !!") == pytest.approx(0.5)
     assert latin_share("123") == 1.0
+
+
+def test_chinese_characters_are_told_from_other_scripts() -> None:
+    assert has_chinese("我被騙了") and has_chinese("我被骗了") and has_chinese("Teacher 陳")
+    assert (
+        not has_chinese("Здравствуйте")
+        and not has_chinese("こんにちは")
+        and not has_chinese("Is this a scam?")
+    )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.results import Answer, Citation, Passage, RegionHotlines, stale_ids
+from bot.core.script import has_chinese
 from bot.retrieval.hits import SearchHit
 
 MAX_ANSWER_CHARS = 900
@@ -26,6 +27,11 @@ OTHER_SCRIPT_TEXT = (
     "I'm not sure: I can read questions in English only, and this one is written in another language, so I "
     "cannot tell which advisory answers it. I will not guess. You can ask in English, paste the suspicious "
     "message so I can check it, or call the hotline below."
+)
+# The same advice for a reader of Chinese, in traditional then simplified characters: "I can only read
+# English. If in doubt, call the hotline below."
+CHINESE_NOTE = (
+    "我只讀得懂英文。如有疑問，請撥打下方的熱線電話。\n我只读得懂英文。如有疑问，请拨打下方的热线电话。"
 )
 ANSWER_INTRO = "Here is what the official advisories say:"
 NEXT_STEP = (
@@ -157,6 +163,12 @@ def abstention(
 ) -> Answer:
     """The honest "not sure" reply: ``text``, no passages or citations, and the region's hotlines."""
     return Answer(text_hash(question), False, text, (), (), (), hotlines, score)
+
+
+def other_script_abstention(question: str, hotlines: RegionHotlines | None) -> Answer:
+    """The "not sure" for a question the English model cannot read, with a line in Chinese when it is."""
+    text = OTHER_SCRIPT_TEXT + ("\n\n" + CHINESE_NOTE if has_chinese(question) else "")
+    return abstention(question, hotlines, text=text)
 
 
 def compose_answer(

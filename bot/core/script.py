@@ -28,6 +28,13 @@ def latin_share(text: str) -> float:
     return sum(_is_latin(char) for char in letters) / len(letters)
 
 
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters (CJK unified ideographs)."""
+    return any(
+        unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH") for char in text if char.isalpha()
+    )
+
+
 def other_script(text: str) -> bool:
     """Whether ``text`` is written mostly in a script other than Latin (Chinese, Cyrillic, Arabic ...)."""
     return latin_share(text) < LATIN_SHARE

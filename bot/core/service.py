@@ -143,7 +143,7 @@ class FraudCore:
         if self.settings.retrieval.english_only and other_script(question):
             # Measured: the English model answered 141 of 144 asks (48 Chinese questions x 3 regions) and
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
-            return answer_mod.abstention(question, self.hotlines(region), text=answer_mod.OTHER_SCRIPT_TEXT)
+            return answer_mod.other_script_abstention(question, self.hotlines(region))
         hits = searcher.search(question, ANSWER_HITS)
         return answer_mod.compose_answer(
             question,
