@@ -18,6 +18,7 @@ WELCOME = (
     "I answer only from official advisories and never ask for money, codes or passwords."
 )
 GREETING = "Hello! Ask me about a scam, paste a message you are unsure about, or type /checklist."
+CLOSING = "You're welcome. Take care: if another message worries you, paste it here before you reply."
 OUT_OF_SCOPE = (
     "I can only help with scams and fraud: ask how a scam works, paste a suspicious message to check, "
     "take the investment live-stream checklist (/checklist), or get hotlines (/hotline)."
@@ -152,7 +153,7 @@ def reply_to(core: FraudCore, text: str, region: str) -> str:
     """The chat reply to one line of free text."""
     intent = core.route(text)
     if intent == "greeting":
-        return GREETING
+        return CLOSING if core.is_closing(text) else GREETING
     if intent == "out_of_scope":
         return OUT_OF_SCOPE + "\n\n" + "\n".join(render_hotlines(core.hotlines(region)))
     if intent == "paid":

@@ -11,7 +11,7 @@ import yaml
 
 from bot.core.intent_model import load_intent_examples_from
 from bot.core.results import Intent
-from bot.core.routing import IntentRules, classify, load_intents, pasted_score
+from bot.core.routing import IntentRules, classify, is_closing, load_intents, pasted_score
 from bot.core.service import FraudCore
 from bot.knowledge.problems import KnowledgeFileError
 
@@ -121,6 +121,19 @@ def test_pasted_cues_add_up(rules: IntentRules) -> None:
 )
 def test_hostile_input_gets_an_intent_not_a_crash(rules: IntentRules, text: str) -> None:
     assert classify(text, rules) in get_args(Intent)
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks", "Thank you so much!", "thanks, that was really helpful 🙏", "ok", "Bye"]
+)
+def test_thanks_and_goodbye_are_greetings_that_close_the_conversation(rules: IntentRules, text: str) -> None:
+    assert classify(text, rules) == "greeting"
+    assert is_closing(text, rules)
+
+
+@pytest.mark.parametrize("text", ["hello", "good morning", "", "thanks, but is this a scam?"])
+def test_a_hello_or_a_question_does_not_close_it(rules: IntentRules, text: str) -> None:
+    assert not is_closing(text, rules)
 
 
 def test_empty_message_is_treated_as_a_greeting(rules: IntentRules) -> None:

@@ -7,6 +7,7 @@ from fake_bot_api import FakeBotApi
 from telegram import Bot
 from telegram_harness import ALICE, BOB, OPERATOR, RunningBot, buttons, links
 
+from bot.telegram import texts
 from bot.telegram.common import typing
 from bot.telegram.split import MESSAGE_LIMIT
 
@@ -123,7 +124,10 @@ async def test_feedback_is_recorded_per_advisory_and_shown_in_stats(tg: RunningB
 
 
 async def test_out_of_scope_and_greetings_get_the_menu(tg: RunningBot) -> None:
+    [thanks] = await tg.say(ALICE, "thank you so much")
+    assert thanks["text"] == texts.CLOSING and "☎️ Hotlines" in buttons(thanks)
     [hello] = await tg.say(ALICE, "hello")
+    assert hello["text"] == texts.GREETING
     assert set(buttons(hello)) == {
         "🔍 Check a message",
         "📝 Take the checklist",

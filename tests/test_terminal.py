@@ -14,7 +14,16 @@ from bot_process import bot_process_env
 from bot.core.service import FraudCore
 from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, RegionSettings, Settings
-from bot.terminal import FOLLOW_UP, GREETING, NO_CHECKLIST, WELCOME, render_answer, run_chat, run_checklist
+from bot.terminal import (
+    CLOSING,
+    FOLLOW_UP,
+    GREETING,
+    NO_CHECKLIST,
+    WELCOME,
+    render_answer,
+    run_chat,
+    run_checklist,
+)
 
 SCAM = (
     "Dear customer, your account shows 58,000 USDT profit. To withdraw you must first pay 20% income tax "
@@ -44,9 +53,11 @@ def chat(core: FraudCore, *lines: str, end: type[BaseException] = EOFError) -> t
 
 
 def test_the_chat_answers_checks_and_helps_after_paying(core: FraudCore) -> None:
-    code, text = chat(core, "hello", QUESTION, SCAM, "I already paid them 5000 pounds, what do I do now?")
+    code, text = chat(
+        core, "hello", QUESTION, SCAM, "I already paid them 5000 pounds, what do I do now?", "thank you!"
+    )
     assert code == 0
-    assert text.startswith(WELCOME) and GREETING in text
+    assert text.startswith(WELCOME) and text.count(GREETING) == 1 and text.rstrip().endswith(CLOSING)
     answer = core.ask(QUESTION)
     assert answer.text in text and answer.citations[0].source_url in text
     assert "Risk: HIGH" in text and "Warning signs found:" in text and "What to do now:" in text

@@ -43,6 +43,7 @@ _QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,800}?\S)\1(?=$
 
 class _IntentsSchema(StrictSchema):
     greeting: Annotated[list[Text], Field(min_length=1)]
+    closing: list[Text] = Field(default_factory=list)
     paid: Annotated[list[Text], Field(min_length=1)]
     not_paid: list[Text] = Field(default_factory=list)
     pasted: Annotated[list[Text], Field(min_length=1)]
@@ -58,6 +59,7 @@ class IntentRules:
     """The compiled phrase lists of ``intents.yaml``."""
 
     greeting: Patterns
+    closing: Patterns
     paid: Patterns
     not_paid: Patterns
     pasted: Patterns
@@ -104,9 +106,20 @@ def _any(patterns: Patterns, text: str) -> bool:
     return any(pattern.search(text) for pattern in patterns)
 
 
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
+
+
 def _is_greeting(text: str, intents: IntentRules) -> bool:
-    bare = " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
-    return not bare or any(pattern.fullmatch(bare) for pattern in intents.greeting)
+    bare = _bare(text)
+    return not bare or any(pattern.fullmatch(bare) for pattern in (*intents.greeting, *intents.closing))
+
+
+def is_closing(text: str, intents: IntentRules) -> bool:
+    """Whether the whole message closes the conversation ("thanks", "ok", "bye"): it gets a sign-off
+    rather than the hello (the router calls it a greeting either way)."""
+    bare = _bare(unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES))
+    return bool(bare) and any(pattern.fullmatch(bare) for pattern in intents.closing)
 
 
 def pasted_score(text: str, intents: IntentRules) -> int:

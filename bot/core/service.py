@@ -15,7 +15,7 @@ from bot.core.hotlines import hotlines_for
 from bot.core.intent_model import build_intent_classifier
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
-from bot.core.routing import classify, may_override
+from bot.core.routing import classify, is_closing, may_override
 from bot.core.script import other_script
 from bot.core.triage import build_triage
 from bot.knowledge.lint_advisories import locate
@@ -135,6 +135,10 @@ class FraudCore:
         vector = self._searcher.encoder.encode([text])[0]
         opinion = classifier.second_opinion(vector)
         return opinion if opinion and may_override(text, opinion, self._data.intents) else intent
+
+    def is_closing(self, text: str) -> bool:
+        """Whether a greeting closes the conversation ("thanks", "bye"): it gets a sign-off, not a hello."""
+        return is_closing(text, self._data.intents)
 
     def ask(self, question: str, *, region: str | None = None) -> Answer:
         """A grounded answer with citations, or an abstention."""

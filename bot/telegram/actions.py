@@ -96,6 +96,7 @@ async def route_text(
     elif intent == "paid":
         await triage(message, user, context)
     elif intent == "greeting":
-        await message.reply_text(texts.GREETING, reply_markup=start_menu())
+        reply = texts.CLOSING if core.is_closing(text) else texts.GREETING
+        await message.reply_text(reply, reply_markup=start_menu())
     else:
         await message.reply_text(texts.OUT_OF_SCOPE, reply_markup=start_menu())
