@@ -18,7 +18,7 @@ WELCOME = (
     "I answer only from official advisories and never ask for money, codes or passwords."
 )
 GREETING = "Hello! Ask me about a scam, paste a message you are unsure about, or type /checklist."
-CLOSING = "You're welcome. Take care: if another message worries you, paste it here before you reply."
+CLOSING = "Take care. If another message worries you, paste it here before you reply."
 OUT_OF_SCOPE = (
     "I can only help with scams and fraud: ask how a scam works, paste a suspicious message to check, "
     "take the investment live-stream checklist (/checklist), or get hotlines (/hotline)."

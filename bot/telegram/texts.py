@@ -52,7 +52,7 @@ ASK_PROMPT = "❓ What would you like to know about a scam?"
 PROMPTS = (CHECK_PROMPT, ASK_PROMPT)
 
 GREETING = "👋 Hello! Forward or paste a suspicious message, or ask me about a scam."
-CLOSING = "🙏 You're welcome. Take care: if another message worries you, forward it to me before you reply."
+CLOSING = "🙏 Take care. If another message worries you, forward it to me before you reply."
 OUT_OF_SCOPE = (
     "I can only help with scams and fraud: checking suspicious messages, explaining how scams work, "
     "and what to do if you already paid."
