@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from bot.core.check_text import OTHER_SCRIPT_NOTE, next_steps
+from bot.core.check_text import CHINESE_CHECK_NOTE, OTHER_SCRIPT_NOTE, next_steps
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
@@ -92,10 +92,12 @@ def test_a_low_check_of_text_in_another_script_says_signs_may_have_been_missed(
     """The red-flag phrases are English: "no known warning sign" means little for a message in Chinese."""
     result = check(CHINESE_PARCEL_NOTICE, flags, indicators, hotlines=UK)
     assert result.risk == "low"
-    assert result.summary.endswith(OTHER_SCRIPT_NOTE)
+    assert result.summary.endswith(f"{OTHER_SCRIPT_NOTE}\n{CHINESE_CHECK_NOTE}")
     assert NOT_SAFE_PHRASE in result.summary
     # Not for English text, and not when an operator says the model and phrases read other scripts too.
     assert OTHER_SCRIPT_NOTE not in check("See you at book club on Thursday!", flags, indicators).summary
+    russian = check("Здравствуйте, посылка ждёт вас в отделении.", flags, indicators)
+    assert russian.risk == "low" and russian.summary.endswith(OTHER_SCRIPT_NOTE)  # no Chinese line
     multilingual = check(CHINESE_PARCEL_NOTICE, flags, indicators, english_only=False)
     assert OTHER_SCRIPT_NOTE not in multilingual.summary
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.red_flags import RedFlagSet
 from bot.core.results import Hotline, RegionHotlines, Risk, Signal
+from bot.core.script import has_chinese
 
 MAX_FLAG_ADVICE = 3
 NOT_SAFE = "That does not mean it is safe: scammers change their wording all the time."
@@ -31,6 +32,12 @@ OTHER_SCRIPT_NOTE = (
     "I read English best, and this message is written mostly in another language: warning signs in it may "
     "have been missed. Check it with someone you trust or call the hotline before you do anything it asks."
 )
+# For a reader of Chinese, traditional then simplified: "I can only read English and may have missed warning
+# signs. If in doubt, call the hotline."
+CHINESE_CHECK_NOTE = (
+    "我只讀得懂英文，可能漏看了警告信號。如有疑問，請撥打熱線電話。\n"
+    "我只读得懂英文，可能漏看了警告信号。如有疑问，请拨打热线电话。"
+)
 TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters were checked."
 
 
@@ -41,13 +48,14 @@ def summary_text(
     checked_chars: int | None = None,
     warning: str | None = None,
     everyday: bool = False,
-    other_script: bool = False,
+    script_note: str | None = None,
 ) -> str:
     """One paragraph saying what was found and what the risk level means.
 
     ``warning`` is the phrase that makes the message read as a warning about scams; ``everyday`` says it
-    reads like everyday messages despite its weak signs (its risk is low in both cases). ``other_script``
-    says the message is written mostly in a script the checks do not read: a low verdict says so.
+    reads like everyday messages despite its weak signs (its risk is low in both cases). ``script_note``
+    (see :func:`other_script_note`) ends a low verdict on a message written in a script the checks do not
+    read.
     """
     labels = ", ".join(s.label for s in signals)
     if everyday:
@@ -73,11 +81,17 @@ def summary_text(
         text = f"No strong warning sign was found, only a weak hint: {labels}. {NOT_SAFE}"
     else:
         text = f"No known warning sign was found in this message. {NOT_SAFE}"
-    if other_script and risk == "low":
-        text += " " + OTHER_SCRIPT_NOTE
+    if script_note and risk == "low":
+        text += " " + script_note
     if checked_chars is not None:
         text += " " + TRUNCATED_NOTE.format(limit=checked_chars)
     return text
+
+
+def other_script_note(text: str) -> str:
+    """What a low verdict on ``text``, written mostly in another script, adds: signs may have been missed
+    (said in Chinese too when the message is Chinese)."""
+    return OTHER_SCRIPT_NOTE + ("\n" + CHINESE_CHECK_NOTE if has_chinese(text) else "")
 
 
 def next_steps(

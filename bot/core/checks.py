@@ -58,7 +58,7 @@ from bot.core.answers import (
     prefer_region,
     text_hash,
 )
-from bot.core.check_text import next_steps, summary_text
+from bot.core.check_text import next_steps, other_script_note, summary_text
 from bot.core.exemplars import ExemplarSet
 from bot.core.flag_matching import (
     MAX_EVIDENCE,
@@ -169,6 +169,7 @@ def check_message(
         and reads_everyday(evidence.resemblance, rule)
     )
     risk = "low" if warning or everyday else risk
+    unread = english_only and risk == "low" and other_script(checked)  # read only when it can matter
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -178,7 +179,7 @@ def check_message(
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
             everyday=everyday,
-            other_script=english_only and risk == "low" and other_script(checked),
+            script_note=other_script_note(checked) if unread else None,
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),
