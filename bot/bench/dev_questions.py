@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.answers import compose_answer
+from bot.core.results import Answer
 from bot.core.service import ANSWER_HITS
 from bot.retrieval.hits import SearchHit
 from bot.retrieval.search import Searcher
@@ -67,6 +68,15 @@ def measure_quality(
     return Quality(r1 / n, r3 / n, rr / n, len(questions))
 
 
+def answer_from_hits(
+    searcher: Searcher, question: str, hits: Sequence[SearchHit], region: str | None, min_dense: float
+) -> Answer:
+    """The answer ``ask`` composes from ``hits`` for a user of ``region`` (None: ignoring regions)."""
+    return compose_answer(
+        question, hits, min_dense=min_dense, region=region, sections_of=searcher.index.advisory_hits
+    )
+
+
 @dataclass(frozen=True)
 class FirstCitations:
     """How many answers cite a labelled advisory first, and how many of those are local."""
@@ -91,12 +101,8 @@ def first_citations(
     """
     labelled = local = 0
     for question, question_hits in zip(questions, hits, strict=True):
-        answer = compose_answer(
-            question.question,
-            question_hits,
-            min_dense=min_dense,
-            region=region if prefer_region else None,
-            sections_of=searcher.index.advisory_hits,
+        answer = answer_from_hits(
+            searcher, question.question, question_hits, region if prefer_region else None, min_dense
         )
         first = answer.citations[0].advisory_id if answer.citations else None
         if first in question.advisory_ids:
@@ -135,13 +141,7 @@ def category_matches(
     answered = matched = 0
     for question, found in zip(questions, hits, strict=True):
         for region in regions:
-            answer = compose_answer(
-                question.question,
-                found,
-                min_dense=min_dense,
-                region=region,
-                sections_of=searcher.index.advisory_hits,
-            )
+            answer = answer_from_hits(searcher, question.question, found, region, min_dense)
             answered += answer.confident
             matched += answer.confident and answer.citations[0].category == question.category
     return CategoryMatches(answered, matched)

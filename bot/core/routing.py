@@ -106,6 +106,11 @@ def _any(patterns: Patterns, text: str) -> bool:
     return any(pattern.search(text) for pattern in patterns)
 
 
+def _normalized(text: str) -> str:
+    """The first MAX_CHARS characters, NFKC-normalised, curly quotes straightened: what every rule reads."""
+    return unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+
+
 def _bare(text: str) -> str:
     return " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
 
@@ -118,13 +123,13 @@ def _is_greeting(text: str, intents: IntentRules) -> bool:
 def is_closing(text: str, intents: IntentRules) -> bool:
     """Whether the whole message closes the conversation ("thanks", "ok", "bye"): it gets a sign-off
     rather than the hello (the router calls it a greeting either way)."""
-    bare = _bare(unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES))
+    bare = _bare(_normalized(text))
     return bool(bare) and any(pattern.fullmatch(bare) for pattern in intents.closing)
 
 
 def pasted_score(text: str, intents: IntentRules) -> int:
     """How much a message looks like a pasted scam message rather than the user's own words."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+    text = _normalized(text)
     phrases = _phrase_text(text)
     score = sum(1 for pattern in intents.pasted if pattern.search(phrases))
     if _URL_RE.search(text):
@@ -148,7 +153,7 @@ def may_override(text: str, intent: Intent, intents: IntentRules) -> bool:
     The phrase lists keep their veto: a message with an ``in_scope`` phrase (fraud, money, messages ...)
     is never off topic, and one with a ``not_paid`` phrase ("but I didn't") is never a payment report.
     """
-    phrases = _phrase_text(unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES))
+    phrases = _phrase_text(_normalized(text))
     if intent == "out_of_scope":
         return not _any(intents.in_scope, phrases)
     if intent == "paid":
@@ -164,7 +169,7 @@ def classify(text: str, intents: IntentRules, *, forwarded: bool = False) -> Int
     """
     if forwarded:
         return "check"
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_QUOTES)
+    text = _normalized(text)
     if _is_greeting(text, intents):
         return "greeting"
     own_words = _phrase_text(_QUOTED_RE.sub(" ", text))

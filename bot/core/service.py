@@ -128,13 +128,16 @@ class FraudCore:
         """
         intent = classify(text, forwarded=forwarded, intents=self._data.intents)
         classifier = self._intent_classifier
-        unread = self.settings.retrieval.english_only and other_script(text)
-        if intent != "question" or classifier is None or not text.strip() or unread:
+        if intent != "question" or classifier is None or not text.strip() or self._unread(text):
             return intent
         # The same text the search encodes for a question, so a caching encoder encodes it once.
         vector = self._searcher.encoder.encode([text])[0]
         opinion = classifier.second_opinion(vector)
         return opinion if opinion and may_override(text, opinion, self._data.intents) else intent
+
+    def _unread(self, text: str) -> bool:
+        """Whether ``text`` is written in a script the configured (English-only) model cannot read."""
+        return self.settings.retrieval.english_only and other_script(text)
 
     def is_closing(self, text: str) -> bool:
         """Whether a greeting closes the conversation ("thanks", "bye"): it gets a sign-off, not a hello."""
@@ -144,7 +147,7 @@ class FraudCore:
         """A grounded answer with citations, or an abstention."""
         searcher = self._searcher
         region = region or self.default_region
-        if self.settings.retrieval.english_only and other_script(question):
+        if self._unread(question):
             # Measured: the English model answered 141 of 144 asks (48 Chinese questions x 3 regions) and
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
             return answer_mod.other_script_abstention(question, self.hotlines(region))
