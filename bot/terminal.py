@@ -176,6 +176,8 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
         if not text:
             continue
         command, _, arg = text.partition(" ")
+        if not command.startswith("/") and (choice := core.menu_choice(text)):
+            command, arg = f"/{choice}", ""  # "checklist" typed without its slash
         if command in ("/quit", "/exit") or text.lower() in ("quit", "exit"):
             return 0  # a terminal user types "quit" as often as "/quit"
         if command == "/help":

@@ -11,7 +11,7 @@ import yaml
 
 from bot.core.intent_model import load_intent_examples_from
 from bot.core.results import Intent
-from bot.core.routing import IntentRules, classify, is_closing, load_intents, pasted_score
+from bot.core.routing import IntentRules, classify, is_closing, load_intents, menu_choice, pasted_score
 from bot.core.service import FraudCore
 from bot.knowledge.problems import KnowledgeFileError
 
@@ -134,6 +134,40 @@ def test_thanks_and_goodbye_are_greetings_that_close_the_conversation(rules: Int
 @pytest.mark.parametrize("text", ["hello", "good morning", "", "thanks, but is this a scam?"])
 def test_a_hello_or_a_question_does_not_close_it(rules: IntentRules, text: str) -> None:
     assert not is_closing(text, rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "choice"),
+    [
+        ("checklist", "checklist"),
+        ("Checklist!", "checklist"),
+        ("start the warning checklist please", "checklist"),
+        ("check list", "checklist"),
+        ("hotline", "hotline"),
+        ("Helplines?", "hotline"),
+        ("give me the police hotline", "hotline"),
+        ("help", "help"),
+        ("What can you do?", "help"),
+        ("menu", "help"),
+    ],
+)
+def test_a_menu_item_typed_without_its_slash_is_named(rules: IntentRules, text: str, choice: str) -> None:
+    assert menu_choice(text, rules) == choice
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello",
+        "help me, I think I have been scammed",
+        "is there a checklist for romance scams?",
+        "they gave me a hotline number to call, is it real?",
+        "/checklist",
+    ],
+)
+def test_a_message_that_only_mentions_a_menu_item_is_not_a_menu_choice(rules: IntentRules, text: str) -> None:
+    assert menu_choice(text, rules) is None
 
 
 def test_empty_message_is_treated_as_a_greeting(rules: IntentRules) -> None:

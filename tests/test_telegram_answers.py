@@ -123,6 +123,18 @@ async def test_feedback_is_recorded_per_advisory_and_shown_in_stats(tg: RunningB
     assert QUESTION not in stats["text"]
 
 
+async def test_menu_items_typed_without_their_slash_do_what_the_commands_do(tg: RunningBot) -> None:
+    [question] = await tg.say(ALICE, "checklist")
+    assert "Question 1 of" in question["text"] and set(buttons(question)) == {"Yes", "No", "Not sure"}
+    [hotlines] = await tg.say(ALICE, "hotline please")
+    region = tg.core.hotlines()
+    assert region is not None and f"Who to contact: {region.name}" in hotlines["text"]
+    [help_reply] = await tg.say(ALICE, "help")
+    assert help_reply["text"] == (await tg.say(ALICE, "/help"))[0]["text"]
+    forwarded = await tg.say(ALICE, "checklist", forwarded_from=BOB)
+    assert "Question 1 of" not in forwarded[0]["text"]  # a forwarded message is always checked
+
+
 async def test_out_of_scope_and_greetings_get_the_menu(tg: RunningBot) -> None:
     [thanks] = await tg.say(ALICE, "thank you so much")
     assert thanks["text"] == texts.CLOSING and "☎️ Hotlines" in buttons(thanks)

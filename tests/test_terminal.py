@@ -109,6 +109,14 @@ def test_the_checklist_in_the_chat_walks_every_question_with_back_and_restart(co
     assert "Region set to HK." in text  # the chat carried on after the checklist
 
 
+def test_menu_items_typed_without_their_slash_do_what_the_commands_do(core: FraudCore) -> None:
+    code, text = chat(core, "checklist", "q", "Hotline", "help")
+    assert code == 0
+    assert "Answer y (yes), n (no), u (not sure)" in text  # the checklist started
+    assert "Where to get help in United Kingdom:" in text
+    assert text.count(WELCOME) == 2 and "I could not find an advisory" not in text
+
+
 def test_the_checklist_stops_cleanly_when_the_input_ends_or_on_ctrl_c(core: FraudCore) -> None:
     for end in (EOFError, KeyboardInterrupt):
         out = io.StringIO()

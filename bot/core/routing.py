@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field
 
 from bot.core.datafile import StrictSchema, Text, YamlDocument, read_yaml, validate
-from bot.core.results import Intent
+from bot.core.results import Intent, MenuChoice
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
 # Telegram messages are at most 4096 characters; never run patterns over more than that.
@@ -44,6 +44,9 @@ _QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,800}?\S)\1(?=$
 class _IntentsSchema(StrictSchema):
     greeting: Annotated[list[Text], Field(min_length=1)]
     closing: list[Text] = Field(default_factory=list)
+    checklist: list[Text] = Field(default_factory=list)
+    hotline: list[Text] = Field(default_factory=list)
+    help: list[Text] = Field(default_factory=list)
     paid: Annotated[list[Text], Field(min_length=1)]
     not_paid: list[Text] = Field(default_factory=list)
     pasted: Annotated[list[Text], Field(min_length=1)]
@@ -60,6 +63,9 @@ class IntentRules:
 
     greeting: Patterns
     closing: Patterns
+    checklist: Patterns
+    hotline: Patterns
+    help: Patterns
     paid: Patterns
     not_paid: Patterns
     pasted: Patterns
@@ -125,6 +131,19 @@ def is_closing(text: str, intents: IntentRules) -> bool:
     rather than the hello (the router calls it a greeting either way)."""
     bare = _bare(_normalized(text))
     return bool(bare) and any(pattern.fullmatch(bare) for pattern in intents.closing)
+
+
+def menu_choice(text: str, intents: IntentRules) -> MenuChoice | None:
+    """The menu item a whole message names without its slash ("checklist", "hotline", "help"), if any."""
+    bare = _bare(_normalized(text))
+    if not bare:
+        return None
+    choices: tuple[tuple[MenuChoice, Patterns], ...] = (
+        ("checklist", intents.checklist),
+        ("hotline", intents.hotline),
+        ("help", intents.help),
+    )
+    return next((name for name, patterns in choices if any(p.fullmatch(bare) for p in patterns)), None)
 
 
 def pasted_score(text: str, intents: IntentRules) -> int:

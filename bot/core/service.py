@@ -14,8 +14,8 @@ from bot.core.exemplars import ExemplarSet, build_exemplars
 from bot.core.hotlines import hotlines_for
 from bot.core.intent_model import build_intent_classifier
 from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
-from bot.core.results import Answer, CheckResult, Citation, Intent, RegionHotlines, TriageResult
-from bot.core.routing import classify, is_closing, may_override
+from bot.core.results import Answer, CheckResult, Citation, Intent, MenuChoice, RegionHotlines, TriageResult
+from bot.core.routing import classify, is_closing, may_override, menu_choice
 from bot.core.script import other_script
 from bot.core.triage import build_triage
 from bot.knowledge.lint_advisories import locate
@@ -142,6 +142,10 @@ class FraudCore:
     def is_closing(self, text: str) -> bool:
         """Whether a greeting closes the conversation ("thanks", "bye"): it gets a sign-off, not a hello."""
         return is_closing(text, self._data.intents)
+
+    def menu_choice(self, text: str) -> MenuChoice | None:
+        """The menu item ("checklist", "hotline", "help") a whole message names without its slash."""
+        return menu_choice(text, self._data.intents)
 
     def ask(self, question: str, *, region: str | None = None) -> Answer:
         """A grounded answer with citations, or an abstention."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, Update
+from telegram import ForceReply, Message, Update, User
 from telegram.constants import ParseMode
 
+from bot.core.results import MenuChoice
 from bot.telegram import actions, render, texts
+from bot.telegram.checklist_flow import send_first_question
 from bot.telegram.common import Context, in_thread, message_text, services, user_region
 from bot.telegram.keyboards import regions, start_menu
 
@@ -146,8 +148,20 @@ async def text_message(update: Update, context: Context) -> None:
         await actions.answer_question(message, user, context, text)
     elif message.caption is not None:
         await actions.check_text(message, user, context, text)  # a caption is always checked
+    elif message.forward_origin is None and (choice := services(context).ready_core().menu_choice(text)):
+        await _menu_item(message, user, context, choice)
     else:
         await actions.route_text(message, user, context, text, forwarded=message.forward_origin is not None)
+
+
+async def _menu_item(message: Message, user: User | None, context: Context, choice: MenuChoice) -> None:
+    """Do what the command does for a menu item typed without its slash ("checklist", "help")."""
+    if choice == "checklist":
+        await send_first_question(message, context)
+    elif choice == "hotline":
+        await actions.hotlines(message, user, context)
+    else:
+        await message.reply_text(texts.HELP, parse_mode=ParseMode.HTML)
 
 
 async def media_message(update: Update, context: Context) -> None:
