@@ -1,4 +1,4 @@
-"""Core benchmarks: ask/check latency beside bare search; dev-set quality of checks, abstention, routing."""
+"""Core benchmarks: ask/check latency beside bare search; dev-set quality of checks, regions, routing."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import functools
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import yaml
 
+from bot.bench.asking import abstention_rows, named_scam_rows
 from bot.bench.dev_questions import (
-    category_matches,
     first_citations,
-    load_category_questions,
     load_dev_questions,
 )
-from bot.bench.timing import summary, time_calls
+from bot.bench.timing import summary, time_calls, uncached
 from bot.core.about_scams import AboutScamsModel
 from bot.core.checks import HITS_PER_WINDOW
 from bot.core.eval_messages import load_messages
@@ -27,8 +25,6 @@ from bot.core.service import ANSWER_HITS, FraudCore
 from bot.core.windows import text_windows
 from bot.retrieval.embedder import Encoder
 from bot.retrieval.sparse import sparse_scores_many, tokenize
-
-T = TypeVar("T")
 
 SHORT_MESSAGE = (
     "Hi dear, I am assistant of Prof. Lee. Our free VIP stock live room opens 8pm tonight on WhatsApp. "
@@ -51,17 +47,6 @@ def long_message(messages_file: Path, size: int = 4096) -> str:
     return "\n\n".join(scams)[:size]
 
 
-def _uncached(core: FraudCore, func: Callable[[T], object], arg: T) -> Callable[[], object]:
-    """``func(arg)`` with the encoder's memory of recent texts emptied first: every call encodes."""
-    clear = getattr(core.searcher.encoder, "clear", lambda: None)
-
-    def call() -> object:
-        clear()
-        return func(arg)
-
-    return call
-
-
 def latency_rows(core: FraudCore, long_text: str, baseline: Encoder | None = None) -> list[str]:
     """p50/p95 of ask and check at 300 characters and on ``long_text``, beside two floors for each.
 
@@ -79,15 +64,17 @@ def latency_rows(core: FraudCore, long_text: str, baseline: Encoder | None = Non
     search = functools.partial(core.searcher.search, k=10)
     for text in (_sized(SHORT_MESSAGE, 300), long_text):
         size = len(text)
-        floor = summary(time_calls(_uncached(core, search, text), 60))
+        floor = summary(time_calls(uncached(core.searcher.encoder, search, text), 60))
         windows = text_windows(text)
-        encode = summary(time_calls(_uncached(core, core.searcher.encoder.encode, windows), 60))
+        encode = summary(
+            time_calls(uncached(core.searcher.encoder, core.searcher.encoder.encode, windows), 60)
+        )
         plain = summary(time_calls(functools.partial(baseline.encode, windows), 60)) if baseline else "–"
         for name, func, encode_floor, encode_baseline in (
             ("ask", core.ask, "–", "–"),
             ("check", core.check, f"{encode} ({len(windows)} window{'s' * (len(windows) > 1)})", plain),
         ):
-            times = time_calls(_uncached(core, func, text), 60)
+            times = time_calls(uncached(core.searcher.encoder, func, text), 60)
             rows.append(
                 f"| `{name}` {size} characters | {summary(times)} | {floor} | {encode_floor} "
                 f"| {encode_baseline} |"
@@ -162,7 +149,7 @@ def about_scams_rows(core: FraudCore) -> list[str]:
     windows = exemplars.operator_vectors[:3]
     training = summary(time_calls(train, 5, warmup=1))
     scoring = summary(time_calls(lambda: model.probability(windows), 200))
-    check = summary(time_calls(_uncached(core, core.check, SHORT_MESSAGE), 30))
+    check = summary(time_calls(uncached(core.searcher.encoder, core.check, SHORT_MESSAGE), 30))
     return [
         f"Trained on {model.about_examples} messages about scams, {model.scam_examples} scam examples.",
         "",
@@ -188,32 +175,6 @@ def check_quality_rows(core: FraudCore, eval_dir: Path) -> list[str]:
         false_pos = sum(r != "low" for r in legit) / max(len(legit), 1)
         rows.append(f"| `{path.name}` | {len(scams)} | {detected:.3f} | {len(legit)} | {false_pos:.3f} |")
     return rows
-
-
-def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
-    """How often ``ask`` answers in-scope questions, questions no advisory answers, and questions in Chinese
-    (beside the same asks answered from search alone)."""
-    in_scope = [q.question for q in load_dev_questions(eval_dir / "questions")]
-    out_scope = [str(q) for q in yaml.safe_load((eval_dir / "unanswerable.yaml").read_text(encoding="utf-8"))]
-
-    def answered(questions: list[str]) -> float:
-        return statistics.mean(core.ask(q).confident for q in questions)
-
-    other = load_category_questions(eval_dir / "questions_other_script.yaml")
-    regions = ("HK", "TW", "CN")
-    unguarded = category_matches(core.searcher, other, regions, min_dense=core.min_answer_score)
-    setting = str(core.settings.retrieval.english_only).lower()
-    guarded = sum(core.ask(q.question, region=r).confident for q in other for r in regions)
-    return [
-        f"With `FRAUDBOT_ANSWER_MIN_SCORE={core.min_answer_score}`: answers {answered(in_scope):.3f} of "
-        f"{len(in_scope)} labelled questions and {answered(out_scope):.3f} of {len(out_scope)} questions "
-        'no advisory answers (lower is better; the rest get "I\'m not sure" with the checklist and hotline).',
-        "",
-        f"{len(other)} questions in Chinese, in regions {', '.join(regions)} "
-        f"({len(other) * len(regions)} asks): with `FRAUDBOT_ENGLISH_ONLY={setting}` {guarded} answered; "
-        f"baseline, the same asks answered from search: {unguarded.answered} answered, "
-        f"{unguarded.matched} citing an advisory of the scam asked about first.",
-    ]
 
 
 def region_rows(core: FraudCore, eval_dir: Path) -> list[str]:
@@ -266,6 +227,7 @@ def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = N
         ("Scam check quality", lambda: check_quality_rows(core, eval_dir)),
         ('The "talks about scams" model', lambda: about_scams_rows(core)),
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
+        ("Questions that name a scam", lambda: named_scam_rows(core, eval_dir)),
         ("What `ask` cites first in each region", lambda: region_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),
     ]

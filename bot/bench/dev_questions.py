@@ -134,10 +134,16 @@ class CategoryMatches:
 
 
 def category_matches(
-    searcher: Searcher, questions: Sequence[CategoryQuestion], regions: Sequence[str], *, min_dense: float
+    searcher: Searcher,
+    questions: Sequence[CategoryQuestion],
+    regions: Sequence[str],
+    *,
+    min_dense: float,
+    search_text: Callable[[str], str] = str,
 ) -> CategoryMatches:
-    """Compose each answer as ``ask`` does from search alone, in every region of ``regions``, and count."""
-    hits = searcher.search_many([q.question for q in questions], ANSWER_HITS)
+    """Compose each answer as ``ask`` does from a search for ``search_text(question)`` (by default the
+    question alone), in every region of ``regions``, and count."""
+    hits = searcher.search_many([search_text(q.question) for q in questions], ANSWER_HITS)
     answered = matched = 0
     for question, found in zip(questions, hits, strict=True):
         for region in regions:

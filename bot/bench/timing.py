@@ -6,6 +6,9 @@ import resource
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -44,3 +47,15 @@ def rss_mib() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def uncached(encoder: object, func: Callable[[T], object], arg: T) -> Callable[[], object]:
+    """``func(arg)`` with ``encoder``'s memory of recent texts (if it keeps one) emptied first: every call
+    encodes."""
+    clear = getattr(encoder, "clear", lambda: None)
+
+    def call() -> object:
+        clear()
+        return func(arg)
+
+    return call

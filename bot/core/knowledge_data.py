@@ -17,6 +17,7 @@ from bot.core.labelled import LABELLED_MESSAGES_FILE, LabelledMessage, load_labe
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.results import RegionHotlines
 from bot.core.routing import IntentRules, load_intents
+from bot.core.scam_names import ScamNames, load_scam_names
 from bot.core.triage import TriageTemplate, load_triage
 from bot.knowledge.loader import load_categories
 from bot.knowledge.problems import KnowledgeFileError, Problem
@@ -45,6 +46,7 @@ class KnowledgeData:
     legitimate_examples: tuple[LegitimateExample, ...] = ()  # the similarity check learns from these
     labelled_messages: tuple[LabelledMessage, ...] = ()  # ... and from these
     intent_examples: IntentExamples | None = None  # the router's classifier learns from these
+    scam_names: ScamNames | None = None  # categories.yaml's also_called: what ask adds to a named scam
 
 
 def _load(loader: Callable[[], T], fallback: T | None, problems: list[Problem], what: str) -> T:
@@ -142,5 +144,11 @@ def load_knowledge_data(knowledge_dir: Path, previous: KnowledgeData | None = No
             (previous.intent_examples if previous else None),
             problems,
             INTENT_EXAMPLES_FILE,
+        ),
+        scam_names=_load_optional(
+            lambda: load_scam_names(knowledge_dir, categories),
+            (previous.scam_names if previous else None),
+            problems,
+            "categories.yaml (also_called)",
         ),
     )

@@ -155,7 +155,8 @@ class FraudCore:
             # Measured: the English model answered 141 of 144 asks (48 Chinese questions x 3 regions) and
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
             return answer_mod.other_script_abstention(question, self.hotlines(region))
-        hits = searcher.search(question, ANSWER_HITS)
+        names = self._data.scam_names
+        hits = searcher.search(names.search_text(question) if names else question, ANSWER_HITS)
         return answer_mod.compose_answer(
             question,
             hits,

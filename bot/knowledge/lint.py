@@ -6,7 +6,7 @@ the embedding model, so lint stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from bot.core.intent_model import load_intent_examples
 from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.routing import load_intents
+from bot.core.scam_names import load_scam_names
 from bot.core.triage import load_triage
 from bot.knowledge.lint_advisories import (
     duplicate_content_problems,
@@ -38,7 +39,7 @@ from bot.knowledge.problems import KnowledgeFileError, Problem
 class LintContext:
     """What the data-file checks learn from each other: known categories, loaded red flags and indicators."""
 
-    categories: Collection[str] | None = None
+    categories: Mapping[str, str] | None = None
     red_flags: RedFlagSet | None = None
     indicators: IndicatorData | None = None
 
@@ -80,6 +81,12 @@ def _checklists(knowledge_dir: Path, context: LintContext) -> list[Problem]:
     return load_checklists(knowledge_dir / "checklists", categories=context.categories, red_flags=names)[1]
 
 
+def _scam_names(knowledge_dir: Path, context: LintContext) -> list[Problem]:
+    if context.categories is not None:
+        load_scam_names(knowledge_dir, context.categories)
+    return []
+
+
 def _labelled_messages(knowledge_dir: Path, context: LintContext) -> list[Problem]:
     load_labelled_messages_from(knowledge_dir, context.categories)
     return []
@@ -113,6 +120,7 @@ def data_file_loaders() -> list[DataFileCheck]:
             _raising("intent_examples.yaml", load_intent_examples),
         ),
         DataFileCheck("indicators", ("brands.yaml", "link_rules.yaml"), _indicators),
+        DataFileCheck("categories.yaml also_called", (), _scam_names),
     ]
 
 

@@ -1,0 +1,71 @@
+"""What ``ask`` answers: how often it abstains, on questions in Chinese, and on questions naming a scam."""
+
+from __future__ import annotations
+
+import functools
+import statistics
+from pathlib import Path
+
+import yaml
+
+from bot.bench.dev_questions import category_matches, load_category_questions, load_dev_questions
+from bot.bench.timing import summary, time_calls, uncached
+from bot.core.service import ANSWER_HITS, FraudCore
+
+
+def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """How often ``ask`` answers in-scope questions, questions no advisory answers, and questions in Chinese
+    (beside the same asks answered from search alone)."""
+    in_scope = [q.question for q in load_dev_questions(eval_dir / "questions")]
+    out_scope = [str(q) for q in yaml.safe_load((eval_dir / "unanswerable.yaml").read_text(encoding="utf-8"))]
+
+    def answered(questions: list[str]) -> float:
+        return statistics.mean(core.ask(q).confident for q in questions)
+
+    other = load_category_questions(eval_dir / "questions_other_script.yaml")
+    regions = ("HK", "TW", "CN")
+    unguarded = category_matches(core.searcher, other, regions, min_dense=core.min_answer_score)
+    setting = str(core.settings.retrieval.english_only).lower()
+    guarded = sum(core.ask(q.question, region=r).confident for q in other for r in regions)
+    return [
+        f"With `FRAUDBOT_ANSWER_MIN_SCORE={core.min_answer_score}`: answers {answered(in_scope):.3f} of "
+        f"{len(in_scope)} labelled questions and {answered(out_scope):.3f} of {len(out_scope)} questions "
+        'no advisory answers (lower is better; the rest get "I\'m not sure" with the checklist and hotline).',
+        "",
+        f"{len(other)} questions in Chinese, in regions {', '.join(regions)} "
+        f"({len(other) * len(regions)} asks): with `FRAUDBOT_ENGLISH_ONLY={setting}` {guarded} answered; "
+        f"baseline, the same asks answered from search: {unguarded.answered} answered, "
+        f"{unguarded.matched} citing an advisory of the scam asked about first.",
+    ]
+
+
+def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """Questions naming a scam: what ``ask`` cites first, beside the same asks searched without the names."""
+    named = load_category_questions(eval_dir / "questions_named.yaml")
+    regions = ("UK", "HK", "SG", "US")
+    bare = category_matches(core.searcher, named, regions, min_dense=core.min_answer_score)
+    answers = [(q, core.ask(q.question, region=r)) for q in named for r in regions]
+    matched = sum(a.confident and a.citations[0].category == q.category for q, a in answers)
+    rows = [
+        f"{len(named)} questions naming a scam, in regions {', '.join(regions)} ({len(answers)} asks): "
+        f"{sum(a.confident for _, a in answers)} answered, {matched} citing an advisory of the named kind "
+        f"of scam first; baseline, the questions searched without `also_called`'s descriptions: "
+        f"{bare.answered} answered, {bare.matched} citing it first.",
+    ]
+    names = core.data.scam_names
+    if names is not None:
+        question = named[0].question
+        search = functools.partial(core.searcher.search, k=ANSWER_HITS)
+        asked, searched, plain = (
+            summary(time_calls(uncached(core.searcher.encoder, func, text), 60))
+            for func, text in (
+                (core.ask, question),
+                (search, names.search_text(question)),
+                (search, question),
+            )
+        )
+        rows.append(
+            f"\n`ask` of {question!r}, p50 / p95 ms: {asked}; floors: the search of the question with its "
+            f"description {searched}; baseline, the search of the question alone {plain}."
+        )
+    return rows
