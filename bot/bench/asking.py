@@ -40,21 +40,28 @@ def abstention_rows(core: FraudCore, eval_dir: Path) -> list[str]:
 
 
 def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
-    """Questions naming a scam: what ``ask`` cites first, beside the same asks searched without the names."""
-    named = load_category_questions(eval_dir / "questions_named.yaml")
+    """Questions naming a scam, and (the control) questions describing one: what ``ask`` cites first,
+    beside the same asks searched without ``also_called``'s descriptions."""
     regions = ("UK", "HK", "SG", "US")
-    bare = category_matches(core.searcher, named, regions, min_dense=core.min_answer_score)
-    answers = [(q, core.ask(q.question, region=r)) for q in named for r in regions]
-    matched = sum(a.confident and a.citations[0].category == q.category for q, a in answers)
-    rows = [
-        f"{len(named)} questions naming a scam, in regions {', '.join(regions)} ({len(answers)} asks): "
-        f"{sum(a.confident for _, a in answers)} answered, {matched} citing an advisory of the named kind "
-        f"of scam first; baseline, the questions searched without `also_called`'s descriptions: "
-        f"{bare.answered} answered, {bare.matched} citing it first.",
-    ]
+    rows = []
+    for file, what in (
+        ("questions_named.yaml", "naming a scam"),
+        ("questions_situation.yaml", "describing a situation without naming the scam (the control)"),
+    ):
+        questions = load_category_questions(eval_dir / file)
+        bare = category_matches(core.searcher, questions, regions, min_dense=core.min_answer_score)
+        answers = [(q, core.ask(q.question, region=r)) for q in questions for r in regions]
+        matched = sum(a.confident and a.citations[0].category == q.category for q, a in answers)
+        rows += [
+            f"{len(questions)} questions {what}, in regions {', '.join(regions)} ({len(answers)} asks): "
+            f"{sum(a.confident for _, a in answers)} answered, {matched} citing an advisory of that kind "
+            f"of scam first; baseline, the questions searched without `also_called`'s descriptions: "
+            f"{bare.answered} answered, {bare.matched} citing it first.",
+            "",
+        ]
     names = core.data.scam_names
     if names is not None:
-        question = named[0].question
+        question = load_category_questions(eval_dir / "questions_named.yaml")[0].question
         search = functools.partial(core.searcher.search, k=ANSWER_HITS)
         asked, searched, plain = (
             summary(time_calls(uncached(core.searcher.encoder, func, text), 60))
@@ -65,7 +72,7 @@ def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
             )
         )
         rows.append(
-            f"\n`ask` of {question!r}, p50 / p95 ms: {asked}; floors: the search of the question with its "
+            f"`ask` of {question!r}, p50 / p95 ms: {asked}; floors: the search of the question with its "
             f"description {searched}; baseline, the search of the question alone {plain}."
         )
     return rows

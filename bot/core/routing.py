@@ -121,6 +121,12 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"[^\w/ ]+", " ", text.lower().replace("'", "")).split())
 
 
+def bare_words(text: str) -> str:
+    """The words of a message as whole-message phrases and names are matched against: normalised, lower
+    case, apostrophes dropped, punctuation and emoji one space (a command's slash kept)."""
+    return _bare(_normalized(text))
+
+
 def _is_greeting(text: str, intents: IntentRules) -> bool:
     bare = _bare(text)
     return not bare or any(pattern.fullmatch(bare) for pattern in (*intents.greeting, *intents.closing))
@@ -129,13 +135,13 @@ def _is_greeting(text: str, intents: IntentRules) -> bool:
 def is_closing(text: str, intents: IntentRules) -> bool:
     """Whether the whole message closes the conversation ("thanks", "ok", "bye"): it gets a sign-off
     rather than the hello (the router calls it a greeting either way)."""
-    bare = _bare(_normalized(text))
+    bare = bare_words(text)
     return bool(bare) and any(pattern.fullmatch(bare) for pattern in intents.closing)
 
 
 def menu_choice(text: str, intents: IntentRules) -> MenuChoice | None:
     """The menu item a whole message names without its slash ("checklist", "hotline", "help"), if any."""
-    bare = _bare(_normalized(text))
+    bare = bare_words(text)
     if not bare:
         return None
     choices: tuple[tuple[MenuChoice, Patterns], ...] = (

@@ -16,15 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.datafile import read_yaml
+from bot.core.routing import bare_words
 from bot.knowledge.problems import KnowledgeFileError, Problem
 
 CATEGORIES_FILE = "categories.yaml"
-MAX_CHARS = 4096  # a Telegram message; never scan more
-
-
-def plain_words(text: str) -> str:
-    """Lower case, apostrophes dropped, every other run of non-word characters one space."""
-    return " ".join(re.sub(r"\W+", " ", text[:MAX_CHARS].lower().replace("'", "").replace("’", "")).split())
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class ScamNames:
 
     def named_categories(self, text: str) -> list[str]:
         """The categories whose names ``text`` contains (a plural "s" or "es" allowed), in file order."""
-        words = plain_words(text)
+        words = bare_words(text)
         return [category for category, pattern in self.patterns if pattern.search(words)]
 
     def search_text(self, question: str) -> str:
@@ -71,7 +66,7 @@ def load_scam_names(knowledge_dir: Path, categories: Mapping[str, str]) -> ScamN
             problems.append(document.problem(loc, "must be a list of names"))
             continue
         for index, entry in enumerate(entries):
-            name = plain_words(entry) if isinstance(entry, str) else ""
+            name = bare_words(entry) if isinstance(entry, str) else ""
             if not name:
                 problems.append(document.problem((*loc, index), "must be a name made of letters or digits"))
             elif owner.setdefault(name, str(category)) != category:
