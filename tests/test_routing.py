@@ -164,6 +164,8 @@ def test_a_menu_item_typed_without_its_slash_is_named(rules: IntentRules, text: 
         "is there a checklist for romance scams?",
         "they gave me a hotline number to call, is it real?",
         "/checklist",
+        "checklist " * 500,
+        "🆘" * 5000,
     ],
 )
 def test_a_message_that_only_mentions_a_menu_item_is_not_a_menu_choice(rules: IntentRules, text: str) -> None:
