@@ -14,7 +14,7 @@ from bot.core.service import FraudCore
 
 WELCOME = (
     "Fraud-awareness chat. Ask a question about a scam, paste a suspicious message to check it, or say\n"
-    "'I already paid' for help. Commands: /checklist, /hotline, /region XX, /help, /quit.\n"
+    "'I already paid' for help. Commands: /check, /checklist, /hotline, /region XX, /help, /quit.\n"
     "I answer only from official advisories and never ask for money, codes or passwords."
 )
 GREETING = "Hello! Ask me about a scam, paste a message you are unsure about, or type /checklist."
@@ -27,6 +27,7 @@ OUT_OF_SCOPE = (
 FOLLOW_UP = (
     "Worried? Type /checklist for the investment live-stream warning checklist, or tell me 'I already paid'."
 )
+CHECK_PROMPT = "Paste the message you want me to check (on one line):"
 NO_CHECKLIST = (
     "Sorry, the checklist is not available right now. Ask me a question or paste a message instead."
 )
@@ -149,6 +150,11 @@ def run_checklist(
     return outcome
 
 
+def checked(core: FraudCore, text: str, region: str) -> str:
+    """The chat reply to a message to check: the verdict, then the follow-up."""
+    return render_check(core.check(text, region=region)) + "\n\n" + FOLLOW_UP
+
+
 def reply_to(core: FraudCore, text: str, region: str) -> str:
     """The chat reply to one line of free text."""
     intent = core.route(text)
@@ -159,8 +165,17 @@ def reply_to(core: FraudCore, text: str, region: str) -> str:
     if intent == "paid":
         return render_triage(core.triage(region=region))
     if intent == "check":
-        return render_check(core.check(text, region=region)) + "\n\n" + FOLLOW_UP
+        return checked(core, text, region)
     return render_answer(core.ask(text, region=region)) + "\n\n" + FOLLOW_UP
+
+
+def _read_message(read: Callable[[str], str], out: TextIO) -> str:
+    """Ask for the message to check; empty at the end of input."""
+    print(CHECK_PROMPT, file=out)
+    try:
+        return read("paste> ").strip()
+    except (EOFError, KeyboardInterrupt):
+        return ""
 
 
 def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> int:
@@ -177,7 +192,7 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
             continue
         command, _, arg = text.partition(" ")
         if not command.startswith("/") and (choice := core.menu_choice(text)):
-            command, arg = f"/{choice}", ""  # "checklist" typed without its slash
+            command, arg = f"/{choice}", ""  # "checklist" or "is this a scam?" typed without a slash
         if command in ("/quit", "/exit") or text.lower() in ("quit", "exit"):
             return 0  # a terminal user types "quit" as often as "/quit"
         if command == "/help":
@@ -195,5 +210,9 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
                 print(f"Choose one of: {', '.join(codes)} (e.g. /region HK).", file=out)
         elif command == "/checklist":
             run_checklist(core, read, out, region)
+        elif command == "/check":
+            check_text = arg.strip() or _read_message(read, out)
+            if check_text:
+                print("\n" + checked(core, check_text, region), file=out)
         else:
             print("\n" + reply_to(core, text, region), file=out)

@@ -135,6 +135,19 @@ async def test_menu_items_typed_without_their_slash_do_what_the_commands_do(tg: 
     assert "Question 1 of" not in forwarded[0]["text"]  # a forwarded message is always checked
 
 
+async def test_is_this_a_scam_alone_asks_for_the_message_or_checks_the_one_it_replies_to(
+    tg: RunningBot,
+) -> None:
+    [prompt] = await tg.say(ALICE, "Is this a scam?")
+    assert prompt["text"] == texts.CHECK_PROMPT
+    checked = await tg.say(ALICE, SCAM, reply_to=prompt)
+    assert checked[0]["text"].startswith("🔴 High risk")
+    await tg.say(ALICE, SCAM)
+    own = next(m for m in reversed(tg.api.from_user(ALICE["id"], ALICE["id"])) if m.get("text") == SCAM)
+    replied = await tg.say(ALICE, "is this a scam?", reply_to=own)
+    assert replied[0]["text"].startswith("🔴 High risk")
+
+
 async def test_out_of_scope_and_greetings_get_the_menu(tg: RunningBot) -> None:
     [thanks] = await tg.say(ALICE, "thank you so much")
     assert thanks["text"] == texts.CLOSING and "☎️ Hotlines" in buttons(thanks)

@@ -15,6 +15,7 @@ from bot.core.service import FraudCore
 from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, RegionSettings, Settings
 from bot.terminal import (
+    CHECK_PROMPT,
     CLOSING,
     FOLLOW_UP,
     GREETING,
@@ -115,6 +116,13 @@ def test_menu_items_typed_without_their_slash_do_what_the_commands_do(core: Frau
     assert "Answer y (yes), n (no), u (not sure)" in text  # the checklist started
     assert "Where to get help in United Kingdom:" in text
     assert text.count(WELCOME) == 2 and "I could not find an advisory" not in text
+
+
+def test_asking_is_this_a_scam_without_the_message_asks_for_it_then_checks_it(core: FraudCore) -> None:
+    code, text = chat(core, "is this a scam?", SCAM, f"/check {SCAM}", "/check")
+    assert code == 0
+    assert text.count(CHECK_PROMPT) == 2  # "/check" alone asks too; the input then ended
+    assert text.count("Risk: HIGH") == 2 and "I could not find an advisory" not in text
 
 
 def test_the_checklist_stops_cleanly_when_the_input_ends_or_on_ctrl_c(core: FraudCore) -> None:

@@ -44,6 +44,7 @@ _QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,800}?\S)\1(?=$
 class _IntentsSchema(StrictSchema):
     greeting: Annotated[list[Text], Field(min_length=1)]
     closing: list[Text] = Field(default_factory=list)
+    check: list[Text] = Field(default_factory=list)
     checklist: list[Text] = Field(default_factory=list)
     hotline: list[Text] = Field(default_factory=list)
     help: list[Text] = Field(default_factory=list)
@@ -63,6 +64,7 @@ class IntentRules:
 
     greeting: Patterns
     closing: Patterns
+    check: Patterns
     checklist: Patterns
     hotline: Patterns
     help: Patterns
@@ -140,11 +142,13 @@ def is_closing(text: str, intents: IntentRules) -> bool:
 
 
 def menu_choice(text: str, intents: IntentRules) -> MenuChoice | None:
-    """The menu item a whole message names without its slash ("checklist", "hotline", "help"), if any."""
+    """The menu item a whole message asks for without its slash ("is this a scam?", "checklist", "who do I
+    call", "help"), if any."""
     bare = bare_words(text)
     if not bare:
         return None
     choices: tuple[tuple[MenuChoice, Patterns], ...] = (
+        ("check", intents.check),
         ("checklist", intents.checklist),
         ("hotline", intents.hotline),
         ("help", intents.help),

@@ -144,7 +144,7 @@ class FraudCore:
         return is_closing(text, self._data.intents)
 
     def menu_choice(self, text: str) -> MenuChoice | None:
-        """The menu item ("checklist", "hotline", "help") a whole message names without its slash."""
+        """The menu item a whole message asks for without its slash ("is this a scam?", "checklist")."""
         return menu_choice(text, self._data.intents)
 
     def ask(self, question: str, *, region: str | None = None) -> Answer:

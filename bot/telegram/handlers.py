@@ -52,11 +52,16 @@ async def help_command(update: Update, context: Context) -> None:
 async def check_command(update: Update, context: Context) -> None:
     """Check the text after /check, the message replied to, or ask for one."""
     message = _message(update)
-    text = _command_argument(message) or _replied_text(message)
+    await _check_or_prompt(message, update.effective_user, context, _command_argument(message))
+
+
+async def _check_or_prompt(message: Message, user: User | None, context: Context, text: str) -> None:
+    """Check ``text``, else the message replied to, else ask for the message to check."""
+    text = text or _replied_text(message)
     if not text:
         await prompt(message, texts.CHECK_PROMPT)
         return
-    await actions.check_text(message, update.effective_user, context, text)
+    await actions.check_text(message, user, context, text)
 
 
 async def ask_command(update: Update, context: Context) -> None:
@@ -155,8 +160,10 @@ async def text_message(update: Update, context: Context) -> None:
 
 
 async def _menu_item(message: Message, user: User | None, context: Context, choice: MenuChoice) -> None:
-    """Do what the command does for a menu item typed without its slash ("checklist", "help")."""
-    if choice == "checklist":
+    """Do what the command does for a menu item typed without its slash ("is this a scam?", "help")."""
+    if choice == "check":
+        await _check_or_prompt(message, user, context, "")
+    elif choice == "checklist":
         await send_first_question(message, context)
     elif choice == "hotline":
         await actions.hotlines(message, user, context)
