@@ -28,6 +28,8 @@ FOLLOW_UP = (
     "Worried? Type /checklist for the investment live-stream warning checklist, or tell me 'I already paid'."
 )
 CHECK_PROMPT = "Paste the message you want me to check (on one line):"
+PRIVACY = "This chat keeps no record of what you type: each message is read in memory, then forgotten."
+CANCELLED = "OK. Ask a question, paste a message to check, or type /help."
 NO_CHECKLIST = (
     "Sorry, the checklist is not available right now. Ask me a question or paste a message instead."
 )
@@ -195,8 +197,12 @@ def run_chat(core: FraudCore, read: Callable[[str], str] = input, out: TextIO = 
             command, arg = f"/{choice}", ""  # "checklist" or "is this a scam?" typed without a slash
         if command in ("/quit", "/exit") or text.lower() in ("quit", "exit"):
             return 0  # a terminal user types "quit" as often as "/quit"
-        if command == "/help":
+        if command in ("/help", "/start"):
             print(WELCOME, file=out)
+        elif command == "/privacy":
+            print(PRIVACY, file=out)
+        elif command == "/cancel":
+            print(CANCELLED, file=out)
         elif command == "/hotline":
             print("\n".join(render_hotlines(core.hotlines(region))), file=out)
         elif command == "/region":

@@ -157,6 +157,12 @@ def test_a_hello_or_a_question_does_not_close_it(rules: IntentRules, text: str) 
         ("scam or not", "check"),
         ("could this email be phishing", "check"),
         ("can you check this for me please", "check"),
+        ("who are you?", "start"),
+        ("is this bot a scam?", "start"),
+        ("How do I know you are real", "start"),
+        ("do you store my messages?", "privacy"),
+        ("cancel", "cancel"),
+        ("Stop!", "cancel"),
     ],
 )
 def test_a_menu_item_typed_without_its_slash_is_named(rules: IntentRules, text: str, choice: str) -> None:
@@ -171,6 +177,8 @@ def test_a_menu_item_typed_without_its_slash_is_named(rules: IntentRules, text: 
         "help me, I think I have been scammed",
         "is this a scam? they want 500 pounds to release my parcel",
         "who do I call if my card was stolen and used",
+        "stop the payment",
+        "are you sure the bank will refund me?",
         "is there a checklist for romance scams?",
         "they gave me a hotline number to call, is it real?",
         "/checklist",

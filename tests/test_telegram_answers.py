@@ -135,6 +135,16 @@ async def test_menu_items_typed_without_their_slash_do_what_the_commands_do(tg: 
     assert "Question 1 of" not in forwarded[0]["text"]  # a forwarded message is always checked
 
 
+async def test_questions_about_the_bot_itself_get_its_own_texts(tg: RunningBot) -> None:
+    [about] = await tg.say(ALICE, "is this bot a scam?")
+    assert about["text"] == (await tg.say(ALICE, "/start"))[0]["text"]
+    assert "How to recognise the real me" in about["text"]
+    [privacy] = await tg.say(ALICE, "Do you store my messages?")
+    assert privacy["text"].startswith("🔒 What this bot stores")
+    [cancelled] = await tg.say(ALICE, "cancel")
+    assert cancelled["text"] == texts.CANCELLED
+
+
 async def test_is_this_a_scam_alone_asks_for_the_message_or_checks_the_one_it_replies_to(
     tg: RunningBot,
 ) -> None:

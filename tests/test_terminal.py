@@ -15,11 +15,13 @@ from bot.core.service import FraudCore
 from bot.retrieval.embedder import Encoder
 from bot.settings import PathSettings, RegionSettings, Settings
 from bot.terminal import (
+    CANCELLED,
     CHECK_PROMPT,
     CLOSING,
     FOLLOW_UP,
     GREETING,
     NO_CHECKLIST,
+    PRIVACY,
     WELCOME,
     render_answer,
     run_chat,
@@ -116,6 +118,13 @@ def test_menu_items_typed_without_their_slash_do_what_the_commands_do(core: Frau
     assert "Answer y (yes), n (no), u (not sure)" in text  # the checklist started
     assert "Where to get help in United Kingdom:" in text
     assert text.count(WELCOME) == 2 and "I could not find an advisory" not in text
+
+
+def test_questions_about_the_bot_itself_get_its_own_texts(core: FraudCore) -> None:
+    code, text = chat(core, "who are you?", "is this bot a scam?", "do you store my messages", "cancel")
+    assert code == 0
+    assert text.count(WELCOME) == 3 and PRIVACY in text and CANCELLED in text
+    assert "Here is what the official advisories say" not in text
 
 
 def test_asking_is_this_a_scam_without_the_message_asks_for_it_then_checks_it(core: FraudCore) -> None:

@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 Risk = Literal["high", "medium", "low"]
 Intent = Literal["question", "check", "paid", "greeting", "out_of_scope"]
-MenuChoice = Literal["check", "checklist", "hotline", "help"]  # what a message naming a menu item asks for
+MenuChoice = Literal[
+    "check", "checklist", "hotline", "start", "privacy", "cancel", "help"
+]  # what a message naming a menu item asks for
 STALE_AFTER_DAYS = 3 * 365
 
 

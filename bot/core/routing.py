@@ -47,6 +47,9 @@ class _IntentsSchema(StrictSchema):
     check: list[Text] = Field(default_factory=list)
     checklist: list[Text] = Field(default_factory=list)
     hotline: list[Text] = Field(default_factory=list)
+    start: list[Text] = Field(default_factory=list)
+    privacy: list[Text] = Field(default_factory=list)
+    cancel: list[Text] = Field(default_factory=list)
     help: list[Text] = Field(default_factory=list)
     paid: Annotated[list[Text], Field(min_length=1)]
     not_paid: list[Text] = Field(default_factory=list)
@@ -67,6 +70,9 @@ class IntentRules:
     check: Patterns
     checklist: Patterns
     hotline: Patterns
+    start: Patterns
+    privacy: Patterns
+    cancel: Patterns
     help: Patterns
     paid: Patterns
     not_paid: Patterns
@@ -151,6 +157,9 @@ def menu_choice(text: str, intents: IntentRules) -> MenuChoice | None:
         ("check", intents.check),
         ("checklist", intents.checklist),
         ("hotline", intents.hotline),
+        ("start", intents.start),
+        ("privacy", intents.privacy),
+        ("cancel", intents.cancel),
         ("help", intents.help),
     )
     return next((name for name, patterns in choices if any(p.fullmatch(bare) for p in patterns)), None)

@@ -154,13 +154,14 @@ async def text_message(update: Update, context: Context) -> None:
     elif message.caption is not None:
         await actions.check_text(message, user, context, text)  # a caption is always checked
     elif message.forward_origin is None and (choice := services(context).ready_core().menu_choice(text)):
-        await _menu_item(message, user, context, choice)
+        await _menu_item(update, context, choice)
     else:
         await actions.route_text(message, user, context, text, forwarded=message.forward_origin is not None)
 
 
-async def _menu_item(message: Message, user: User | None, context: Context, choice: MenuChoice) -> None:
-    """Do what the command does for a menu item typed without its slash ("is this a scam?", "help")."""
+async def _menu_item(update: Update, context: Context, choice: MenuChoice) -> None:
+    """Do what the command does for a menu item asked for without its slash ("is this a scam?", "help")."""
+    message, user = _message(update), update.effective_user
     if choice == "check":
         await _check_or_prompt(message, user, context, "")
     elif choice == "checklist":
@@ -168,7 +169,8 @@ async def _menu_item(message: Message, user: User | None, context: Context, choi
     elif choice == "hotline":
         await actions.hotlines(message, user, context)
     else:
-        await message.reply_text(texts.HELP, parse_mode=ParseMode.HTML)
+        commands = {"start": start, "privacy": privacy_command, "cancel": cancel_command}
+        await commands.get(choice, help_command)(update, context)
 
 
 async def media_message(update: Update, context: Context) -> None:
