@@ -44,11 +44,14 @@ def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     beside the same asks searched without ``also_called``'s descriptions."""
     regions = ("UK", "HK", "SG", "US")
     rows = []
-    for file, what in (
-        ("questions_named.yaml", "naming a scam"),
-        ("questions_situation.yaml", "describing a situation without naming the scam (the control)"),
+    named = load_category_questions(eval_dir / "questions_named.yaml")
+    for questions, what in (
+        (named, "naming a scam"),
+        (
+            load_category_questions(eval_dir / "questions_situation.yaml"),
+            "describing a situation without naming the scam (the control)",
+        ),
     ):
-        questions = load_category_questions(eval_dir / file)
         bare = category_matches(core.searcher, questions, regions, min_dense=core.min_answer_score)
         answers = [(q, core.ask(q.question, region=r)) for q in questions for r in regions]
         matched = sum(a.confident and a.citations[0].category == q.category for q, a in answers)
@@ -61,7 +64,7 @@ def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
         ]
     names = core.data.scam_names
     if names is not None:
-        question = load_category_questions(eval_dir / "questions_named.yaml")[0].question
+        question = named[0].question
         search = functools.partial(core.searcher.search, k=ANSWER_HITS)
         asked, searched, plain = (
             summary(time_calls(uncached(core.searcher.encoder, func, text), 60))

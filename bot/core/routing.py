@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 from pydantic import Field
 
@@ -135,34 +135,30 @@ def bare_words(text: str) -> str:
     return _bare(_normalized(text))
 
 
+def _is_whole(bare: str, patterns: Patterns) -> bool:
+    """Whether one of ``patterns`` is the whole of ``bare`` (a message's :func:`bare_words`)."""
+    return any(pattern.fullmatch(bare) for pattern in patterns)
+
+
 def _is_greeting(text: str, intents: IntentRules) -> bool:
     bare = _bare(text)
-    return not bare or any(pattern.fullmatch(bare) for pattern in (*intents.greeting, *intents.closing))
+    return not bare or _is_whole(bare, (*intents.greeting, *intents.closing))
 
 
 def is_closing(text: str, intents: IntentRules) -> bool:
     """Whether the whole message closes the conversation ("thanks", "ok", "bye"): it gets a sign-off
     rather than the hello (the router calls it a greeting either way)."""
     bare = bare_words(text)
-    return bool(bare) and any(pattern.fullmatch(bare) for pattern in intents.closing)
+    return bool(bare) and _is_whole(bare, intents.closing)
 
 
 def menu_choice(text: str, intents: IntentRules) -> MenuChoice | None:
     """The menu item a whole message asks for without its slash ("is this a scam?", "checklist", "who do I
-    call", "help"), if any."""
+    call", "help"), if any: the first of :data:`MenuChoice`, in its order, whose list matches."""
     bare = bare_words(text)
     if not bare:
         return None
-    choices: tuple[tuple[MenuChoice, Patterns], ...] = (
-        ("check", intents.check),
-        ("checklist", intents.checklist),
-        ("hotline", intents.hotline),
-        ("start", intents.start),
-        ("privacy", intents.privacy),
-        ("cancel", intents.cancel),
-        ("help", intents.help),
-    )
-    return next((name for name, patterns in choices if any(p.fullmatch(bare) for p in patterns)), None)
+    return next((name for name in get_args(MenuChoice) if _is_whole(bare, getattr(intents, name))), None)
 
 
 def pasted_score(text: str, intents: IntentRules) -> int:
