@@ -70,6 +70,15 @@ class RetrievalSettings(BaseSettings):
     answer_min_score: float = Field(
         0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
     )
+    triage_story_min_score: float = Field(
+        0.50,
+        ge=0.0,
+        le=1.0,
+        description=(
+            'After "I already paid", the advisory closest to what the user wrote is listed first under '
+            '"Read more" when its cosine similarity is at least this (1 turns it off).'
+        ),
+    )
     english_only: bool = Field(
         True,
         description=(

@@ -165,7 +165,7 @@ def reply_to(core: FraudCore, text: str, region: str) -> str:
     if intent == "out_of_scope":
         return OUT_OF_SCOPE + "\n\n" + "\n".join(render_hotlines(core.hotlines(region)))
     if intent == "paid":
-        return render_triage(core.triage(region=region))
+        return render_triage(core.triage(text, region=region))
     if intent == "check":
         return checked(core, text, region)
     return render_answer(core.ask(text, region=region)) + "\n\n" + FOLLOW_UP

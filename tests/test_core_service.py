@@ -95,6 +95,34 @@ def test_triage_has_ordered_steps_hotlines_and_template(core: FraudCore) -> None
     assert_only_old_citations_are_marked(result.advisories, result.stale_citations)
 
 
+STORY = (
+    "I joined a WhatsApp group where a stock teacher gave tips in live broadcasts. I made a small profit, "
+    "put in 20,000 pounds, and now they want a 20% tax before I can withdraw. I already paid the tax."
+)
+
+
+def test_triage_lists_the_advisory_closest_to_what_happened_first(core: FraudCore) -> None:
+    fixed = core.triage(region="UK").advisories
+    told = core.triage(STORY, region="UK").advisories
+    assert "fx-livestream" not in {c.advisory_id for c in fixed}
+    assert told[0].advisory_id == "fx-livestream"
+    assert told[1:] == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "I paid.", "我已经付了钱，老师的股票群不让我提现，还要我交税"],
+    ids=["empty", "blank", "no-story", "other-script"],
+)
+def test_triage_without_a_readable_story_keeps_the_fixed_reading_list(core: FraudCore, text: str) -> None:
+    assert core.triage(text, region="UK").advisories == core.triage(region="UK").advisories
+
+
+def test_a_story_setting_of_1_turns_it_off(core: FraudCore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core.settings.retrieval, "triage_story_min_score", 1.0)
+    assert core.triage(STORY, region="UK").advisories == core.triage(region="UK").advisories
+
+
 def test_checklist_outcome_cites_advisories(core: FraudCore) -> None:
     checklist = core.checklists["investment-livestream"]
     state = engine.start(checklist)

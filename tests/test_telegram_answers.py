@@ -85,6 +85,17 @@ async def test_i_already_paid_gets_triage_and_the_button_does_too(tg: RunningBot
     assert tg.api.sent(ALICE["id"], mark)[0]["text"].startswith("🆘 If you already paid")
 
 
+async def test_after_paying_the_first_advice_to_read_is_about_what_happened(tg: RunningBot) -> None:
+    story = (
+        "I already paid them. A stock teacher in a WhatsApp group told me to invest on his trading app, "
+        "I made profits, then they wanted a 20% tax to withdraw and I paid it."
+    )
+    replies = await tg.say(ALICE, story)
+    assert replies[0]["text"].startswith("🆘 If you already paid")
+    reading = next(r for r in replies if "Official advice" in r["text"])
+    assert links(reading)[0] == "https://police.example.org/advisories/livestream"
+
+
 async def test_a_4096_character_message_is_handled_and_every_reply_fits(tg: RunningBot) -> None:
     long_text = (SCAM + " ") * (MESSAGE_LIMIT // len(SCAM) + 1)
     long_text = long_text[:MESSAGE_LIMIT]

@@ -70,6 +70,16 @@ def test_the_chat_answers_checks_and_helps_after_paying(core: FraudCore) -> None
     assert text.count(FOLLOW_UP) == 2  # after the answer and the check, like the bot's buttons
 
 
+def test_after_paying_the_chat_first_lists_what_to_read_about_that_scam(core: FraudCore) -> None:
+    story = (
+        "I already paid! A stock teacher in a WhatsApp group told me to invest on his trading app, "
+        "I made profits, then they wanted a 20% tax to withdraw and I paid it."
+    )
+    _, text = chat(core, story)
+    assert "If you already paid, do these now, in order:" in text
+    assert "[1] Investment live broadcasts that let you win a little, then take everything" in text
+
+
 def test_an_abstention_printed_by_the_cli_names_no_chat_command(core: FraudCore) -> None:
     answer = core.ask("how long should I boil an egg")
     assert not answer.confident

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import yaml
 
-from bot.bench.dev_questions import category_matches, load_category_questions, load_dev_questions
+from bot.bench.dev_questions import (
+    CategoryQuestion,
+    category_matches,
+    load_category_questions,
+    load_dev_questions,
+)
 from bot.bench.timing import summary, time_calls, uncached
+from bot.core.results import Citation
 from bot.core.service import ANSWER_HITS, FraudCore
 
 
@@ -79,3 +85,35 @@ def named_scam_rows(core: FraudCore, eval_dir: Path) -> list[str]:
             f"description {searched}; baseline, the search of the question alone {plain}."
         )
     return rows
+
+
+def paid_story_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """People who already paid, telling what happened: the advisory triage lists first, beside the fixed
+    reading list a triage without their words gets."""
+    regions = ("UK", "HK", "SG", "US")
+    stories = [
+        s
+        for s in load_category_questions(eval_dir / "paid_stories.yaml", field="text")
+        if s.category != "general"
+    ]
+    told = [(s, core.triage(s.question, region=r).advisories) for s in stories for r in regions]
+    fixed = {r: core.triage(region=r).advisories for r in regions}
+    untold = [(s, fixed[r]) for s in stories for r in regions]
+
+    def counts(results: list[tuple[CategoryQuestion, tuple[Citation, ...]]]) -> str:
+        first = sum(bool(a) and a[0].category == s.category for s, a in results)
+        listed = sum(any(c.category == s.category for c in a) for s, a in results)
+        return f"{first} list an advisory of that kind first, {listed} list one"
+
+    with_story, without = (
+        summary(time_calls(uncached(core.searcher.encoder, core.triage, text), 60))
+        for text in (stories[0].question, "")
+    )
+    return [
+        f"{len(stories)} first messages of people who already paid, telling what happened (one kind of scam "
+        f"each), in regions {', '.join(regions)} ({len(told)} triages): {counts(told)}; baseline, the fixed "
+        f"reading list of a triage without their words: {counts(untold)}.",
+        "",
+        f"`triage` with the first message, p50 / p95 ms: {with_story}; baseline, `triage` without words "
+        f"{without}.",
+    ]

@@ -119,10 +119,10 @@ class CategoryQuestion:
     category: str
 
 
-def load_category_questions(path: Path) -> list[CategoryQuestion]:
-    """The questions of a YAML list of ``{id, category, question}`` entries."""
+def load_category_questions(path: Path, field: str = "question") -> list[CategoryQuestion]:
+    """The texts of a YAML list of ``{id, category, question}`` entries (or another ``field``)."""
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [CategoryQuestion(str(item["question"]), str(item["category"])) for item in items]
+    return [CategoryQuestion(str(item[field]), str(item["category"])) for item in items]
 
 
 @dataclass(frozen=True)

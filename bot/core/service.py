@@ -17,13 +17,14 @@ from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, MenuChoice, RegionHotlines, TriageResult
 from bot.core.routing import classify, is_closing, may_override, menu_choice
 from bot.core.script import other_script
-from bot.core.triage import build_triage
+from bot.core.triage import build_triage, closest_to_story
 from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.build import build_index
 from bot.retrieval.cache import OPERATOR_TEXTS, CachingEncoder
 from bot.retrieval.embedder import Encoder, make_encoder
+from bot.retrieval.hits import SearchHit
 from bot.retrieval.lifecycle import open_index
 from bot.retrieval.search import Searcher, SearchIndex
 from bot.settings import Settings
@@ -149,21 +150,18 @@ class FraudCore:
 
     def ask(self, question: str, *, region: str | None = None) -> Answer:
         """A grounded answer with citations, or an abstention."""
-        searcher = self._searcher
         region = region or self.default_region
         if self._unread(question):
             # Measured: the English model answered 141 of 144 asks (48 Chinese questions x 3 regions) and
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
             return answer_mod.other_script_abstention(question, self.hotlines(region))
-        names = self._data.scam_names
-        hits = searcher.search(names.search_text(question) if names else question, ANSWER_HITS)
         return answer_mod.compose_answer(
             question,
-            hits,
+            self._search_question(question),
             min_dense=self.min_answer_score,
             region=region,
             hotlines=self.hotlines(region),
-            sections_of=searcher.index.advisory_hits,
+            sections_of=self._searcher.index.advisory_hits,
         )
 
     def check(self, text: str, *, region: str | None = None) -> CheckResult:
@@ -180,10 +178,20 @@ class FraudCore:
             region=region,
         )
 
-    def triage(self, *, region: str | None = None) -> TriageResult:
-        """Steps for someone who already paid."""
+    def triage(self, text: str = "", *, region: str | None = None) -> TriageResult:
+        """Steps for someone who already paid; what they wrote (if anything) picks the first advisory."""
         region = region or self.default_region
-        return build_triage(self._data.triage, self.hotlines(region), self.related(TRIAGE_QUERY, region))
+        story: list[Citation] = []
+        if text.strip() and not self._unread(text):
+            min_dense = self.settings.retrieval.triage_story_min_score
+            story = closest_to_story(self._search_question(text), region, min_dense=min_dense)
+        advisories = story + self.related(TRIAGE_QUERY, region)
+        return build_triage(self._data.triage, self.hotlines(region), list(dict.fromkeys(advisories)))
+
+    def _search_question(self, text: str) -> list[SearchHit]:
+        """The hybrid search of ``text``, with the meaning of any scam it names (see ``ScamNames``)."""
+        names = self._data.scam_names
+        return self._searcher.search(names.search_text(text) if names else text, ANSWER_HITS)
 
     def checklist_outcome(
         self, checklist_id: str, state: ChecklistState, *, region: str | None = None

@@ -14,10 +14,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from bot.core import answers as answer_mod
 from bot.core.datafile import StrictSchema, Text, read_yaml, validate
 from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.results import Citation, RegionHotlines, TriageResult
 from bot.knowledge.problems import KnowledgeFileError, Problem
+from bot.retrieval.hits import SearchHit
 
 HOTLINES_PLACEHOLDER = "{hotlines}"
 _PLACEHOLDER_RE = re.compile(r"\{[^{}\s]*\}")
@@ -93,3 +95,18 @@ def build_triage(
         hotlines=hotlines,
         advisories=tuple(advisories),
     )
+
+
+def closest_to_story(hits: Sequence[SearchHit], region: str | None, *, min_dense: float) -> list[Citation]:
+    """The advisory closest to a victim's own account of what happened, if it is close enough.
+
+    ``hits`` is the search of their message, as for a question. Only the best advisory is offered (local
+    ones first when nearly as close), and only at ``min_dense`` cosine. Measured on 96 accounts of a known
+    kind written blind, in 4 regions: 0.50 put the account's kind of scam first in 230 of 384 triages,
+    against none with the fixed reading list alone; 87 of its 339 picks were of another kind and not
+    general advice (docs/benchmarks.md).
+    """
+    matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
+    if not matches or matches[0].dense < min_dense:
+        return []
+    return [answer_mod.citation_of(matches[0].hits[0])]

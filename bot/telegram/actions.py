@@ -60,12 +60,12 @@ async def answer_question(message: Message, user: User | None, context: Context,
     )
 
 
-async def triage(message: Message, user: User | None, context: Context) -> None:
-    """Steps for someone who already paid."""
+async def triage(message: Message, user: User | None, context: Context, text: str = "") -> None:
+    """Steps for someone who already paid, with what they wrote (if anything) to pick what to read."""
     svc = services(context)
     async with typing(message):
         region = await user_region(context, user)
-        result = await in_thread(svc.ready_core().triage, region=region)
+        result = await in_thread(svc.ready_core().triage, text, region=region)
         await in_thread(svc.store.increment, "triage")
     await send_html(message, render.triage(result))
 
@@ -94,7 +94,7 @@ async def route_text(
     elif intent == "question":
         await answer_question(message, user, context, text)
     elif intent == "paid":
-        await triage(message, user, context)
+        await triage(message, user, context, text)
     elif intent == "greeting":
         reply = texts.CLOSING if core.is_closing(text) else texts.GREETING
         await message.reply_text(reply, reply_markup=start_menu())
