@@ -210,6 +210,18 @@ def routing_rows(core: FraudCore, eval_dir: Path) -> list[str]:
         rows.append(
             f"| `{path.name}` | {len(items)} | {_share(rules, want):.3f} | {_share(full, want):.3f} |"
         )
+    rows.append("")
+    for name, what in (
+        ("paid_first_messages.yaml", "first messages of people who already paid"),
+        ("not_paid_messages.yaml", "messages where nobody paid"),
+    ):
+        texts = [str(i["text"]) for i in yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))]
+        by_rules = sum(classify(t, core.data.intents) == "paid" for t in texts)
+        routed = sum(core.route(t) == "paid" for t in texts)
+        rows.append(
+            f'- {len(texts)} {what} (`{name}`): {routed} sent to the "I already paid" help '
+            f"({by_rules} by the phrase rules alone)."
+        )
     return rows
 
 

@@ -36,9 +36,14 @@ _INTRODUCED_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HANDLE_RE = re.compile(r"(?<![\w@])@[a-z][a-z0-9_]{3,}", re.IGNORECASE)
-# A quoted passage: the quote opens after a space or colon and closes before a space or punctuation,
-# so apostrophes inside words (I'm, it's) are never taken for quotes.
-_QUOTED_RE = re.compile(r"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S.{13,800}?\S)\1(?=$|[\s.,!?;:)\]])""", re.DOTALL)
+# A quoted passage of at least 15 characters: the quote opens after a space or colon and closes before a
+# space or punctuation, so apostrophes inside words (I'm, it's) are never taken for quotes. It cannot run
+# past its own closing quote, so a short quoted word ('tax') does not open a long quotation ending at the
+# next quote, which hid most of a victim's own words from the paid patterns.
+_CLOSING = r"""\1(?=$|[\s.,!?;:)\]])"""
+_QUOTED_RE = re.compile(
+    rf"""(?:^|(?<=[\s:(\[>→-]))(["'])(\S(?:(?!{_CLOSING}).){{13,800}}?\S){_CLOSING}""", re.DOTALL
+)
 
 
 class _IntentsSchema(StrictSchema):
@@ -108,6 +113,11 @@ def _compile(document: YamlDocument, section: str, sources: list[str], problems:
             continue
         patterns.append(pattern)
     return tuple(patterns)
+
+
+def quoted_passages(text: str) -> list[str]:
+    """The passages of ``text`` in quotes that the router reads as quoted (not the user's own words)."""
+    return [match.group(2) for match in _QUOTED_RE.finditer(_normalized(text))]
 
 
 def _phrase_text(text: str) -> str:
