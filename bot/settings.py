@@ -75,8 +75,8 @@ class RetrievalSettings(BaseSettings):
         ge=0.0,
         le=1.0,
         description=(
-            'After "I already paid", the advisory closest to what the user wrote is listed first under '
-            '"Read more" when its cosine similarity is at least this (1 turns it off).'
+            'After "I already paid", the advisory closest to what the user wrote is listed first among '
+            "the advisories to read when its cosine similarity is at least this (1 turns it off)."
         ),
     )
     english_only: bool = Field(
