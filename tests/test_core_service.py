@@ -109,6 +109,14 @@ def test_triage_lists_the_advisory_closest_to_what_happened_first(core: FraudCor
     assert told[1:] == fixed
 
 
+def test_a_story_advisory_already_in_the_fixed_list_is_listed_once_first(core: FraudCore) -> None:
+    fixed = core.triage(region="UK").advisories
+    romance = "I met a man online who never video calls. I sent him 5,000 pounds for his plane ticket."
+    told = core.triage(romance, region="UK").advisories
+    assert told[0].advisory_id == "fx-romance" and "fx-romance" in {c.advisory_id for c in fixed}
+    assert told[1:] == tuple(c for c in fixed if c.advisory_id != "fx-romance")
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "I paid.", "我已经付了钱，老师的股票群不让我提现，还要我交税"],
