@@ -64,6 +64,15 @@ def encoder() -> Encoder:
     return encoder_for(DEFAULT_MODEL, "auto", "openvino", MODEL_CACHE)
 
 
+def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the real ``intents.yaml`` in ``tmp_path`` with ``old`` replaced by ``new`` once."""
+    text = (REAL_KNOWLEDGE / "intents.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "intents.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 def make_knowledge(target: Path) -> Path:
     """A knowledge folder: the real data files (red flags, hotlines, checklists ...), fixture advisories."""
     shutil.copytree(REAL_KNOWLEDGE, target, ignore=shutil.ignore_patterns("advisories"))

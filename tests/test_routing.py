@@ -8,6 +8,7 @@ from typing import get_args
 
 import pytest
 import yaml
+from conftest import intents_variant
 
 from bot.core.intent_model import load_intent_examples_from
 from bot.core.results import Intent
@@ -201,14 +202,6 @@ def test_text_past_the_telegram_limit_is_ignored(rules: IntentRules) -> None:
     assert classify("I already paid them £5000. " + padding, rules) == "paid"
 
 
-def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = INTENTS.read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / "intents.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
 def test_operators_can_extend_the_phrase_lists(tmp_path: Path, rules: IntentRules) -> None:
     assert classify("mi hanno truffato", rules) == "question"
     path = intents_variant(tmp_path, "paid:\n", "paid:\n  - '\\bmi hanno truffato\\b'\n")
@@ -239,6 +232,9 @@ def test_a_pattern_that_matches_everything_is_refused(tmp_path: Path) -> None:
         ("greeting:\n", "greeting: []\nold_greeting:\n", "greeting: List should have at least 1 item"),
         ("in_scope:\n", "in_scope:\n  - 42\n", "in_scope[0]: Input should be a valid string"),
         ("not_paid:\n", "not_paid: [oops\n", "(file): broken YAML"),
+        ("paid:\n", "paid:\n  - 'sent {sum}'\n", "paid[0]: uses {sum}, which is not in parts"),
+        ("parts:\n", "parts:\n  first: 'x{amount}'\n", "parts.first: uses {amount}, not a part above it"),
+        ("parts:\n", "parts:\n  broken: '(unclosed'\n", "parts.broken: not a valid regular expression"),
     ],
 )
 def test_file_problems_are_named(tmp_path: Path, old: str, new: str, expected: str) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import intents_variant
 
 from bot.core.routing import IntentRules, classify, load_intents, quoted_passages
 from bot.core.service import FraudCore
@@ -61,6 +62,12 @@ def test_accounts_of_money_already_gone_are_paid(rules: IntentRules, text: str) 
 )
 def test_money_that_is_only_mentioned_is_not_paid(rules: IntentRules, text: str) -> None:
     assert classify(text, rules) != "paid"
+
+
+def test_a_part_of_intents_yaml_is_written_once_and_used_by_name(tmp_path: Path) -> None:
+    path = intents_variant(tmp_path, "paid:\n", "paid:\n  - '\\bsent them {amount} in vouchers'\n")
+    assert classify("i sent them A$1,500 in vouchers", load_intents(path)) == "paid"
+    assert classify("i sent them lots in vouchers", load_intents(path)) != "paid"
 
 
 def test_a_quoted_passage_ends_at_its_own_closing_quote() -> None:

@@ -6,8 +6,10 @@ pasted message (links, phone numbers, quoted passages, several lines) are here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, get_args
@@ -35,6 +37,7 @@ _INTRODUCED_RE = re.compile(
     r"\s*:\s*\S.{24,}",
     re.IGNORECASE | re.DOTALL,
 )
+_PART_RE = re.compile(r"\{([a-z][a-z_]*)\}")  # {amount} in a pattern: a part of intents.yaml's `parts`
 _HANDLE_RE = re.compile(r"(?<![\w@])@[a-z][a-z0-9_]{3,}", re.IGNORECASE)
 # A quoted passage of at least 15 characters: the quote opens after a space or colon and closes before a
 # space or punctuation, so apostrophes inside words (I'm, it's) are never taken for quotes. It cannot run
@@ -47,6 +50,7 @@ _QUOTED_RE = re.compile(
 
 
 class _IntentsSchema(StrictSchema):
+    parts: dict[str, Text] = Field(default_factory=dict)
     greeting: Annotated[list[Text], Field(min_length=1)]
     closing: list[Text] = Field(default_factory=list)
     check: list[Text] = Field(default_factory=list)
@@ -91,20 +95,52 @@ def load_intents(path: Path) -> IntentRules:
     document = read_yaml(path)
     schema = validate(document, _IntentsSchema)
     problems: list[Problem] = []
+    parts = _expand_parts(document, schema.parts, problems)
     compiled = {
-        section: _compile(document, section, getattr(schema, section), problems)
-        for section in _IntentsSchema.model_fields
+        field.name: _compile(document, field.name, getattr(schema, field.name), parts, problems)
+        for field in dataclasses.fields(IntentRules)
     }
     if problems:
         raise KnowledgeFileError(problems)
     return IntentRules(**compiled)
 
 
-def _compile(document: YamlDocument, section: str, sources: list[str], problems: list[Problem]) -> Patterns:
+def _expand(source: str, parts: Mapping[str, str]) -> str:
+    """``source`` with each ``{name}`` replaced by that part, as a group; ``KeyError`` for an unknown one."""
+    return _PART_RE.sub(lambda match: f"(?:{parts[match.group(1)]})", source)
+
+
+def _expand_parts(
+    document: YamlDocument, sources: Mapping[str, str], problems: list[Problem]
+) -> dict[str, str]:
+    """The ``parts`` section, each part expanded with the parts written before it."""
+    parts: dict[str, str] = {}
+    for name, source in sources.items():
+        try:
+            parts[name] = _expand(source, parts)
+            re.compile(parts[name])
+        except KeyError as exc:
+            problems.append(document.problem(("parts", name), f"uses {{{exc.args[0]}}}, not a part above it"))
+        except re.error as exc:
+            problems.append(document.problem(("parts", name), f"not a valid regular expression: {exc}"))
+    return parts
+
+
+def _compile(
+    document: YamlDocument,
+    section: str,
+    sources: list[str],
+    parts: Mapping[str, str],
+    problems: list[Problem],
+) -> Patterns:
     patterns = []
     for index, source in enumerate(sources):
         try:
-            pattern = re.compile(source, re.IGNORECASE | re.MULTILINE)
+            pattern = re.compile(_expand(source, parts), re.IGNORECASE | re.MULTILINE)
+        except KeyError as exc:
+            unknown = f"uses {{{exc.args[0]}}}, which is not in parts"
+            problems.append(document.problem((section, index), unknown))
+            continue
         except re.error as exc:
             problems.append(document.problem((section, index), f"not a valid regular expression: {exc}"))
             continue
