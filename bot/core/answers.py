@@ -96,6 +96,11 @@ def prefer_region(matches: list[AdvisoryMatch], region: str | None) -> list[Advi
     return [m for m in head if local(m)] + [m for m in head if not local(m)] + tail
 
 
+def ranked_advisories(hits: Sequence[SearchHit], region: str | None) -> list[AdvisoryMatch]:
+    """The advisories of ``hits``, best first, those of ``region`` moved ahead when nearly as close."""
+    return prefer_region(group_by_advisory(hits), region)
+
+
 def trim_to_sentences(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` characters at a line (bullet) boundary, else at a sentence boundary."""
     text = text.strip()
@@ -183,7 +188,7 @@ def compose_answer(
 ) -> Answer:
     """Answer from ``hits`` or abstain when the best match is weaker than ``min_dense`` cosine."""
     today = today or dt.date.today()
-    matches = prefer_region(group_by_advisory(hits), region)
+    matches = ranked_advisories(hits, region)
     best = max((m.dense for m in matches), default=0.0)
     if not matches or best < min_dense:
         return abstention(question, hotlines, score=best)

@@ -213,7 +213,7 @@ class FraudCore:
         hits = self._searcher.search(query, ANSWER_HITS)
         if category:
             hits = [h for h in hits if h.category == category] + [h for h in hits if h.category != category]
-        matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
+        matches = answer_mod.ranked_advisories(hits, region)
         return [answer_mod.citation_of(m.hits[0]) for m in matches[:k]]
 
     # --- operators -------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def closest_to_story(hits: Sequence[SearchHit], region: str | None, *, min_dense
     against none with the fixed reading list alone; 87 of its 339 picks were of another kind and not
     general advice (docs/benchmarks.md).
     """
-    matches = answer_mod.prefer_region(answer_mod.group_by_advisory(hits), region)
+    matches = answer_mod.ranked_advisories(hits, region)
     if not matches or matches[0].dense < min_dense:
         return []
     return [answer_mod.citation_of(matches[0].hits[0])]
