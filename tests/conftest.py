@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+import yaml
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -73,10 +74,20 @@ def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
+# The triage reading lists of the fixture knowledge: its advisories, not the real ones.
+FIXTURE_READING = {"default": ["fx-romance", "fx-courier"], "UK": ["fx-parcel", "fx-romance"]}
+
+
 def make_knowledge(target: Path) -> Path:
-    """A knowledge folder: the real data files (red flags, hotlines, checklists ...), fixture advisories."""
+    """A knowledge folder: the real data files (red flags, hotlines, checklists ...), fixture advisories.
+
+    Its ``triage.yaml`` is the real one with :data:`FIXTURE_READING` as the reading lists.
+    """
     shutil.copytree(REAL_KNOWLEDGE, target, ignore=shutil.ignore_patterns("advisories"))
     shutil.copytree(FIXTURE_KNOWLEDGE / "advisories", target / "advisories")
+    triage = yaml.safe_load((target / "triage.yaml").read_text(encoding="utf-8"))
+    triage["reading"] = FIXTURE_READING
+    (target / "triage.yaml").write_text(yaml.safe_dump(triage, sort_keys=False), encoding="utf-8")
     return target
 
 

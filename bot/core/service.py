@@ -17,7 +17,7 @@ from bot.core.knowledge_data import KnowledgeData, load_knowledge_data
 from bot.core.results import Answer, CheckResult, Citation, Intent, MenuChoice, RegionHotlines, TriageResult
 from bot.core.routing import classify, is_closing, may_override, menu_choice
 from bot.core.script import other_script
-from bot.core.triage import build_triage, closest_to_story
+from bot.core.triage import build_triage, closest_to_story, reading_for
 from bot.knowledge.lint_advisories import locate
 from bot.knowledge.problems import KnowledgeFileError
 from bot.retrieval.batching import BatchingEncoder
@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 
 ANSWER_HITS = 50
 EXAMPLE_VECTORS_FILE = "example_vectors.npz"  # in the index folder: the classifiers' encoded examples
-TRIAGE_QUERY = "I already paid a scammer: how do I get my money back, report it and avoid recovery scams"
 
 
 @dataclass(frozen=True)
@@ -179,14 +178,21 @@ class FraudCore:
         )
 
     def triage(self, text: str = "", *, region: str | None = None) -> TriageResult:
-        """Steps for someone who already paid; what they wrote (if anything) picks the first advisory."""
+        """Steps for someone who already paid, and what to read: first the advisory closest to what they
+        wrote (if any is close), then their region's reading list from ``triage.yaml``."""
         region = region or self.default_region
         story: list[Citation] = []
         if text.strip() and not self._unread(text):
             min_dense = self.settings.retrieval.triage_story_min_score
             story = closest_to_story(self._search_question(text), region, min_dense=min_dense)
-        advisories = story + self.related(TRIAGE_QUERY, region)
-        return build_triage(self._data.triage, self.hotlines(region), list(dict.fromkeys(advisories)))
+        index = self._searcher.index
+        reading = [
+            answer_mod.citation_of(hits[0])
+            for advisory_id in reading_for(self._data.triage, region)
+            if (hits := index.advisory_hits(advisory_id))  # an id not in the index is skipped
+        ]
+        advisories = list(dict.fromkeys(story + reading))
+        return build_triage(self._data.triage, self.hotlines(region), advisories)
 
     def _search_question(self, text: str) -> list[SearchHit]:
         """The hybrid search of ``text``, with the meaning of any scam it names (see ``ScamNames``)."""

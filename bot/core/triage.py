@@ -1,13 +1,14 @@
 """Help for someone who already paid: ordered steps, what evidence to keep and a summary to fill in.
 
-The wording lives in ``knowledge/triage.yaml`` so operators can reword it; this module validates it
-and fills in the user's regional hotlines.
+The wording lives in ``knowledge/triage.yaml`` so operators can reword it, and so does the list of
+advisories offered to read in each region; this module validates it and fills in the user's regional
+hotlines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -15,13 +16,15 @@ from typing import Annotated
 from pydantic import Field
 
 from bot.core import answers as answer_mod
-from bot.core.datafile import StrictSchema, Text, read_yaml, validate
+from bot.core.datafile import Slug, StrictSchema, Text, YamlDocument, read_yaml, validate
 from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.results import Citation, RegionHotlines, TriageResult
 from bot.knowledge.problems import KnowledgeFileError, Problem
 from bot.retrieval.hits import SearchHit
 
 HOTLINES_PLACEHOLDER = "{hotlines}"
+DEFAULT_READING = "default"  # the reading list of every region without its own
+MAX_READING = 3  # with the advisory closest to the user's own words, at most 4 to read
 _PLACEHOLDER_RE = re.compile(r"\{[^{}\s]*\}")
 _BLANK_RE = re.compile(r"_{3,}")
 
@@ -31,6 +34,7 @@ class _TriageSchema(StrictSchema):
     evidence: Annotated[list[Text], Field(min_length=1)]
     no_hotlines: Text
     evidence_template: Text
+    reading: dict[str, Annotated[list[Slug], Field(min_length=1, max_length=MAX_READING)]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class TriageTemplate:
     evidence: tuple[str, ...]
     no_hotlines: str
     evidence_template: str
+    reading: Mapping[str, tuple[str, ...]]  # region code (or DEFAULT_READING) -> advisory ids
 
 
 def load_triage(path: Path) -> TriageTemplate:
@@ -68,6 +73,7 @@ def load_triage(path: Path) -> TriageTemplate:
         problems.append(
             document.problem(("evidence_template",), "write the blanks to fill in as ____ (at least three)")
         )
+    problems += _reading_key_problems(document, schema.reading)
     if problems:
         raise KnowledgeFileError(problems)
     return TriageTemplate(
@@ -75,7 +81,47 @@ def load_triage(path: Path) -> TriageTemplate:
         evidence=tuple(schema.evidence),
         no_hotlines=schema.no_hotlines,
         evidence_template=schema.evidence_template.rstrip() + "\n",
+        reading={region: tuple(dict.fromkeys(ids)) for region, ids in schema.reading.items()},
     )
+
+
+def _reading_key_problems(document: YamlDocument, reading: Mapping[str, list[str]]) -> list[Problem]:
+    region_code = f"must be a region code in capitals, like HK, or {DEFAULT_READING}"
+    problems = [
+        document.problem(("reading", key), region_code)
+        for key in reading
+        if key != DEFAULT_READING and not (key.isalpha() and key.isupper() and 2 <= len(key) <= 6)
+    ]
+    if DEFAULT_READING not in reading:
+        problems.append(
+            document.problem(("reading",), f"needs a {DEFAULT_READING} list, read in every region not listed")
+        )
+    return problems
+
+
+def reading_for(template: TriageTemplate, region: str | None) -> tuple[str, ...]:
+    """The ids of the advisories a user of ``region`` is offered to read after the steps."""
+    return template.reading.get(region or "", template.reading[DEFAULT_READING])
+
+
+def unknown_reading_problems(path: Path, known: Collection[str]) -> list[Problem]:
+    """Warnings for reading-list ids that name no advisory (the bot skips them), each with its line."""
+    document = read_yaml(path)
+    reading = document.data.get("reading") if isinstance(document.data, dict) else None
+    if not isinstance(reading, dict):
+        return []
+    return [
+        document.problem(
+            ("reading", region, index),
+            f"no advisory with the id {advisory_id!r} was loaded, so users are not offered it "
+            "(a typo, or a removed or broken file?)",
+            "warning",
+        )
+        for region, ids in reading.items()
+        if isinstance(ids, list)
+        for index, advisory_id in enumerate(ids)
+        if advisory_id not in known
+    ]
 
 
 def build_triage(

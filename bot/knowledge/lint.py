@@ -23,7 +23,7 @@ from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.routing import load_intents
 from bot.core.scam_names import load_scam_names
-from bot.core.triage import load_triage
+from bot.core.triage import load_triage, unknown_reading_problems
 from bot.knowledge.lint_advisories import (
     duplicate_content_problems,
     explain,
@@ -100,6 +100,13 @@ def _raising(name: str, loader: Callable[[Path], object]) -> Callable[[Path, Lin
     return check
 
 
+def _reading_problems(knowledge_dir: Path, advisory_ids: set[str]) -> list[Problem]:
+    try:
+        return unknown_reading_problems(knowledge_dir / "triage.yaml", advisory_ids)
+    except KnowledgeFileError:
+        return []  # already reported by the triage.yaml check
+
+
 def data_file_loaders() -> list[DataFileCheck]:
     """The checks of the operator data files, in dependency order (red flags before checklists)."""
     return [
@@ -172,6 +179,7 @@ def lint_knowledge(knowledge_dir: Path) -> list[Problem]:
         for advisory in loaded.advisories:
             problems.extend(unfilled_problems(advisory))
         problems.extend(duplicate_content_problems(loaded.advisories))
+        problems.extend(_reading_problems(knowledge_dir, {a.id for a in loaded.advisories}))
         matcher = example_matcher(context)
         if matcher is not None:
             problems.extend(unmatched_example_problems(loaded.advisories, matcher))
