@@ -222,6 +222,13 @@ def routing_rows(core: FraudCore, eval_dir: Path) -> list[str]:
             f'- {len(texts)} {what} (`{name}`): {routed} sent to the "I already paid" help '
             f"({by_rules} by the phrase rules alone)."
         )
+    for name, what in (
+        ("own_words_messages.yaml", "users' own messages with one to three quoted words"),
+        ("pasted_short_messages.yaml", "pasted messages with one to three quoted words"),
+    ):
+        texts = [str(i["text"]) for i in yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))[:60]]
+        checked = sum(core.route(t) == "check" for t in texts)
+        rows.append(f"- 60 {what} (`{name}`, items 1-60): {checked} sent to the check.")
     return rows
 
 
