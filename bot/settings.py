@@ -70,6 +70,16 @@ class RetrievalSettings(BaseSettings):
     answer_min_score: float = Field(
         0.45, ge=0.0, le=1.0, description="Below this cosine similarity of the best match, the bot abstains."
     )
+    answer_off_topic_probability: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "The bot abstains on a question its intent classifier finds off topic with at least this "
+            "probability (money or banking how-to that no scam advisory answers), unless the question "
+            "names a kind of scam (1 turns it off)."
+        ),
+    )
     triage_story_min_score: float = Field(
         0.50,
         ge=0.0,

@@ -117,3 +117,37 @@ def paid_story_rows(core: FraudCore, eval_dir: Path) -> list[str]:
         f"`triage` with the first message, p50 / p95 ms: {with_story}; baseline, `triage` without words "
         f"{without}.",
     ]
+
+
+def off_topic_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """``ask`` on the blind questions of ``questions_scope_*.yaml``: how many it answers, beside the same
+    asks without its off-topic gate (``answer_off_topic_probability`` 1)."""
+    items = [
+        d
+        for path in sorted(eval_dir.glob("questions_scope_*.yaml"))
+        for d in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    kinds = {
+        "adjacent": "money and banking questions no advisory answers (fewer is better)",
+        "in_scope": "questions about a scam situation",
+        "named": "short questions naming a scam",
+    }
+    retrieval = core.settings.retrieval
+    gate = retrieval.answer_off_topic_probability
+    counts: dict[str, list[int]] = {}
+    try:
+        for setting in (gate, 1.0):
+            retrieval.answer_off_topic_probability = setting
+            for kind in kinds:
+                asked = [d["text"] for d in items if d["set"] == kind]
+                counts.setdefault(kind, []).append(sum(core.ask(q, region="UK").confident for q in asked))
+    finally:
+        retrieval.answer_off_topic_probability = gate
+    rows = [
+        f"| questions written blind, region UK | answered, off-topic gate {gate} | baseline: no gate |",
+        "|---|---|---|",
+    ]
+    for kind, what in kinds.items():
+        total = sum(d["set"] == kind for d in items)
+        rows.append(f"| {total} {what} | {counts[kind][0]} | {counts[kind][1]} |")
+    return rows

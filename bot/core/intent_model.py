@@ -85,6 +85,13 @@ class IntentClassifier:
         intent: Intent = self.model.classes_[best]
         return intent, float(probabilities[best])
 
+    def probability(self, vector: npt.NDArray[np.float32], intent: Intent) -> float:
+        """How likely one encoded message is ``intent`` (0 for an intent the classifier never learned)."""
+        classes = list(self.model.classes_)
+        if intent not in classes:
+            return 0.0
+        return float(self.model.predict_proba(vector.reshape(1, -1))[0][classes.index(intent)])
+
     def second_opinion(self, vector: npt.NDArray[np.float32]) -> Intent | None:
         """An intent other than "question" when the classifier is sure enough of it, else ``None``."""
         intent, probability = self.predict(vector)

@@ -154,6 +154,8 @@ class FraudCore:
             # Measured: the English model answered 141 of 144 asks (48 Chinese questions x 3 regions) and
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
             return answer_mod.other_script_abstention(question, self.hotlines(region))
+        if self.off_topic(question):
+            return answer_mod.abstention(question, self.hotlines(region))
         return answer_mod.compose_answer(
             question,
             self._search_question(question),
@@ -162,6 +164,18 @@ class FraudCore:
             hotlines=self.hotlines(region),
             sections_of=self._searcher.index.advisory_hits,
         )
+
+    def off_topic(self, question: str) -> bool:
+        """Whether ``ask`` declines ``question`` as off topic: the intent classifier finds it so with at
+        least the setting's probability, and it names no kind of scam. Such questions are money or banking
+        how-to ("how do I change my card PIN") that no advisory answers, though their words are close to
+        some (rule Z16, docs/benchmarks.md)."""
+        threshold = self.settings.retrieval.answer_off_topic_probability
+        classifier, names = self._intent_classifier, self._data.scam_names
+        if classifier is None or threshold >= 1 or (names is not None and names.named_categories(question)):
+            return False
+        vector = self._searcher.encoder.encode([question])[0]  # cached: the router encoded it too
+        return classifier.probability(vector, "out_of_scope") >= threshold
 
     def check(self, text: str, *, region: str | None = None) -> CheckResult:
         """Risk, red flags, matching advisories and next steps for a suspicious message."""
