@@ -30,6 +30,7 @@ from bot.core.exemplars import ExemplarSet, build_exemplars, load_legitimate_exa
 from bot.core.indicator_data import IndicatorData, load_indicator_data  # noqa: E402
 from bot.core.labelled import load_labelled_messages_from  # noqa: E402
 from bot.core.red_flags import RedFlagSet, load_red_flags_from  # noqa: E402
+from bot.core.routing import IntentRules, load_intents  # noqa: E402
 from bot.core.service import FraudCore  # noqa: E402
 from bot.knowledge.loader import load_categories  # noqa: E402
 from bot.retrieval.build import build_index  # noqa: E402
@@ -65,13 +66,24 @@ def encoder() -> Encoder:
     return encoder_for(DEFAULT_MODEL, "auto", "openvino", MODEL_CACHE)
 
 
-def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the real ``intents.yaml`` in ``tmp_path`` with ``old`` replaced by ``new`` once."""
-    text = (REAL_KNOWLEDGE / "intents.yaml").read_text(encoding="utf-8")
+def knowledge_variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the real ``knowledge/<name>`` in ``tmp_path`` with ``old`` replaced by ``new`` once."""
+    text = (REAL_KNOWLEDGE / name).read_text(encoding="utf-8")
     assert old in text, old
-    path = tmp_path / "intents.yaml"
+    path = tmp_path / name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the real ``intents.yaml`` in ``tmp_path`` with ``old`` replaced by ``new`` once."""
+    return knowledge_variant(tmp_path, "intents.yaml", old, new)
+
+
+@pytest.fixture(scope="session")
+def rules() -> IntentRules:
+    """The router's phrase rules of the real ``intents.yaml``."""
+    return load_intents(REAL_KNOWLEDGE / "intents.yaml")
 
 
 # The triage reading lists of the fixture knowledge: its advisories, not the real ones.

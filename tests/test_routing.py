@@ -21,11 +21,6 @@ INTENTS = ROOT / "knowledge" / "intents.yaml"
 DEV_SET = ROOT / "tests" / "eval" / "routing.yaml"
 
 
-@pytest.fixture(scope="module")
-def rules() -> IntentRules:
-    return load_intents(INTENTS)
-
-
 def test_dev_set_accuracy(rules: IntentRules) -> None:
     items = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))
     assert len(items) >= 60

@@ -15,11 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "eval"
 
 
-@pytest.fixture(scope="module")
-def rules() -> IntentRules:
-    return load_intents(ROOT / "knowledge" / "intents.yaml")
-
-
 @pytest.mark.parametrize(
     "text",
     [

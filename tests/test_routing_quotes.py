@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.routing import IntentRules, classify, load_intents, quoted_passages
+from bot.core.routing import IntentRules, classify, quoted_passages
 from bot.core.service import FraudCore
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "eval"
-
-
-@pytest.fixture(scope="module")
-def rules() -> IntentRules:
-    return load_intents(ROOT / "knowledge" / "intents.yaml")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import knowledge_variant
 
 from bot.bench.dev_questions import load_category_questions
 from bot.core.hotlines import hotlines_for, load_hotlines
@@ -106,11 +107,7 @@ def test_advisories_are_passed_through(template: TriageTemplate) -> None:
 
 
 def variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = TRIAGE.read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / "triage.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return knowledge_variant(tmp_path, "triage.yaml", old, new)
 
 
 def problems_of(path: Path) -> list[str]:

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_READING
+from conftest import FIXTURE_READING, knowledge_variant
 
 from bot.core.hotlines import load_hotlines
 from bot.core.results import Citation
@@ -51,11 +51,7 @@ def test_the_bundled_lists_send_each_region_to_what_applies_there() -> None:
 
 
 def variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = TRIAGE.read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / "triage.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return knowledge_variant(tmp_path, "triage.yaml", old, new)
 
 
 @pytest.mark.parametrize(

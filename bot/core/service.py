@@ -174,7 +174,7 @@ class FraudCore:
         classifier, names = self._intent_classifier, self._data.scam_names
         if classifier is None or threshold >= 1 or (names is not None and names.named_categories(question)):
             return False
-        vector = self._searcher.encoder.encode([question])[0]  # cached: the router encoded it too
+        vector = self._searcher.encoder.encode([question])[0]  # cached: the search reuses it
         return classifier.probability(vector, "out_of_scope") >= threshold
 
     def check(self, text: str, *, region: str | None = None) -> CheckResult:
