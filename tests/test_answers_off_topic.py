@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.core.answers import OFF_TOPIC_TEXT
 from bot.core.service import FraudCore
 
 EVAL = Path(__file__).resolve().parent / "eval"
@@ -23,6 +24,7 @@ def test_a_banking_how_to_question_gets_the_honest_not_sure(core: FraudCore) -> 
     assert core.off_topic(PIN)
     answer = core.ask(PIN, region="AU")
     assert not answer.confident and not answer.citations and answer.hotlines is not None
+    assert answer.text == OFF_TOPIC_TEXT  # says why, and who can answer it
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,12 @@ ABSTAIN_TEXT = (
     "answer could cost you money. You can take the warning checklist, paste the suspicious message so I can "
     "check it, or call the hotline below."
 )
+OFF_TOPIC_TEXT = (
+    "I'm not sure: I answer questions about scams from official advisories, and this looks like an "
+    "everyday money or banking question that none of them answers. Your bank or provider can answer it: use "
+    "the number on your card or on their official website. If a message, call or offer worries you, paste it "
+    "so I can check it, take the warning checklist, or call the hotline below."
+)
 OTHER_SCRIPT_TEXT = (
     "I'm not sure: I can read questions in English only, and this one is written in another language, so I "
     "cannot tell which advisory answers it. I will not guess. You can ask in English, paste the suspicious "

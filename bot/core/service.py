@@ -155,7 +155,7 @@ class FraudCore:
             # cited the question's kind of scam first in 3 (docs/benchmarks.md).
             return answer_mod.other_script_abstention(question, self.hotlines(region))
         if self.off_topic(question):
-            return answer_mod.abstention(question, self.hotlines(region))
+            return answer_mod.abstention(question, self.hotlines(region), text=answer_mod.OFF_TOPIC_TEXT)
         return answer_mod.compose_answer(
             question,
             self._search_question(question),
