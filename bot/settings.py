@@ -107,6 +107,11 @@ class RetrievalSettings(BaseSettings):
         return value
 
 
+def is_region_code(value: str) -> bool:
+    """Whether ``value`` has the shape of a region code: 2 to 6 letters (UK, HK, SG ...)."""
+    return value.isalpha() and 2 <= len(value) <= 6
+
+
 class RegionSettings(BaseSettings):
     """The default region for hotlines and for preferring local advisories."""
 
@@ -120,7 +125,7 @@ class RegionSettings(BaseSettings):
     @classmethod
     def _upper(cls, value: str) -> str:
         value = value.strip().upper()
-        if not value.isalpha() or not 2 <= len(value) <= 6:
+        if not is_region_code(value):
             raise ValueError("must be a region code such as UK, US or HK")
         return value
 

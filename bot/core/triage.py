@@ -21,6 +21,7 @@ from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.results import Citation, RegionHotlines, TriageResult
 from bot.knowledge.problems import KnowledgeFileError, Problem
 from bot.retrieval.hits import SearchHit
+from bot.settings import is_region_code
 
 HOTLINES_PLACEHOLDER = "{hotlines}"
 DEFAULT_READING = "default"  # the reading list of every region without its own
@@ -90,7 +91,7 @@ def _reading_key_problems(document: YamlDocument, reading: Mapping[str, list[str
     problems = [
         document.problem(("reading", key), region_code)
         for key in reading
-        if key != DEFAULT_READING and not (key.isalpha() and key.isupper() and 2 <= len(key) <= 6)
+        if key != DEFAULT_READING and not (is_region_code(key) and key.isupper())
     ]
     if DEFAULT_READING not in reading:
         problems.append(
