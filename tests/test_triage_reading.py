@@ -11,7 +11,7 @@ from conftest import FIXTURE_READING, knowledge_variant
 from bot.core.hotlines import load_hotlines
 from bot.core.results import Citation
 from bot.core.service import FraudCore
-from bot.core.triage import load_triage, reading_for, unknown_reading_problems
+from bot.core.triage import load_triage, reading_for, reading_problems
 from bot.knowledge.lint import lint_knowledge
 from bot.knowledge.loader import load_advisories, load_categories
 from bot.knowledge.problems import KnowledgeFileError
@@ -76,12 +76,12 @@ def test_an_unknown_id_is_a_warning_with_its_line(tmp_path: Path) -> None:
     path = variant(tmp_path, "hk-adcc-2026-fake-adcc-refunds]", "hk-adcc-fake-refunds]")
     load_triage(path)  # still a usable file
     known = {p.stem for p in (KNOWLEDGE / "advisories").glob("*.md")}
-    [problem] = unknown_reading_problems(path, known)
+    [problem] = reading_problems(path, known)
     assert problem.severity == "warning" and problem.field == "reading.HK[1]"
     assert "'hk-adcc-fake-refunds'" in problem.message
     lines = path.read_text(encoding="utf-8").splitlines()
     assert problem.line == next(n for n, line in enumerate(lines, 1) if line.startswith("  HK: ["))
-    assert unknown_reading_problems(TRIAGE, known) == []
+    assert reading_problems(TRIAGE, known) == []
 
 
 def test_lint_warns_about_a_reading_id_whose_advisory_was_removed(knowledge_dir: Path) -> None:
@@ -100,3 +100,36 @@ def test_triage_skips_an_id_not_in_the_index(core: FraudCore, monkeypatch: pytes
     triage = dataclasses.replace(data.triage, reading={"default": ("fx-gone", "fx-courier")})
     monkeypatch.setattr(core, "_data", dataclasses.replace(data, triage=triage))
     assert ids(core.triage(region="UK").advisories) == ["fx-courier"]
+
+
+def without_reading(path: Path) -> Path:
+    """``path`` rewritten without its ``reading`` section, as a triage.yaml written before the lists."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("reading:\n")] + text[text.index("no_hotlines:") :], encoding="utf-8")
+    return path
+
+
+def test_a_file_from_before_the_reading_lists_still_loads_and_lint_says_what_is_missing(
+    knowledge_dir: Path,
+) -> None:
+    path = without_reading(knowledge_dir / "triage.yaml")
+    template = load_triage(path)
+    assert template.reading == {} and reading_for(template, "HK") == () and reading_for(template, None) == ()
+    problems = [p for p in lint_knowledge(knowledge_dir) if p.path.name == "triage.yaml"]
+    assert [(p.severity, p.field, p.line) for p in problems] == [("warning", "reading", 1)]
+    assert "only the advisory closest to what they wrote" in problems[0].message
+
+
+def test_without_reading_lists_the_help_keeps_its_steps_and_lists_only_the_story(
+    core: FraudCore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = (
+        "a stock teacher in a live broadcast group got me to put 20,000 into his trading platform and now "
+        "it wants a 20% tax before I can withdraw"
+    )
+    assert ids(core.triage(story, region="UK").advisories) == ["fx-livestream", *FIXTURE_READING["UK"]]
+    template = load_triage(without_reading(knowledge_variant(tmp_path, "triage.yaml", "steps:", "steps:")))
+    monkeypatch.setattr(core, "_data", dataclasses.replace(core._data, triage=template))
+    assert ids(core.triage(story, region="UK").advisories) == ["fx-livestream"]
+    bare = core.triage(region="UK")
+    assert bare.advisories == () and len(bare.steps) == len(template.steps) == 5

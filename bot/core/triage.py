@@ -35,7 +35,8 @@ class _TriageSchema(StrictSchema):
     evidence: Annotated[list[Text], Field(min_length=1)]
     no_hotlines: Text
     evidence_template: Text
-    reading: dict[str, Annotated[list[Slug], Field(min_length=1, max_length=MAX_READING)]]
+    # Optional: a triage.yaml written before the reading lists still loads (lint warns that it has none).
+    reading: dict[str, Annotated[list[Slug], Field(min_length=1, max_length=MAX_READING)]] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class TriageTemplate:
     evidence: tuple[str, ...]
     no_hotlines: str
     evidence_template: str
-    reading: Mapping[str, tuple[str, ...]]  # region code (or DEFAULT_READING) -> advisory ids
+    reading: Mapping[str, tuple[str, ...]]  # region code (or DEFAULT_READING) -> advisory ids; may be empty
 
 
 def load_triage(path: Path) -> TriageTemplate:
@@ -74,7 +75,8 @@ def load_triage(path: Path) -> TriageTemplate:
         problems.append(
             document.problem(("evidence_template",), "write the blanks to fill in as ____ (at least three)")
         )
-    problems += _reading_key_problems(document, schema.reading)
+    if schema.reading is not None:
+        problems += _reading_key_problems(document, schema.reading)
     if problems:
         raise KnowledgeFileError(problems)
     return TriageTemplate(
@@ -82,7 +84,7 @@ def load_triage(path: Path) -> TriageTemplate:
         evidence=tuple(schema.evidence),
         no_hotlines=schema.no_hotlines,
         evidence_template=schema.evidence_template.rstrip() + "\n",
-        reading={region: tuple(dict.fromkeys(ids)) for region, ids in schema.reading.items()},
+        reading={region: tuple(dict.fromkeys(ids)) for region, ids in (schema.reading or {}).items()},
     )
 
 
@@ -101,14 +103,23 @@ def _reading_key_problems(document: YamlDocument, reading: Mapping[str, list[str
 
 
 def reading_for(template: TriageTemplate, region: str | None) -> tuple[str, ...]:
-    """The ids of the advisories a user of ``region`` is offered to read after the steps."""
-    return template.reading.get(region or "", template.reading[DEFAULT_READING])
+    """The ids of the advisories a user of ``region`` is offered to read after the steps (none when the
+    file has no reading lists)."""
+    return template.reading.get(region or "", template.reading.get(DEFAULT_READING, ()))
 
 
-def unknown_reading_problems(path: Path, known: Collection[str]) -> list[Problem]:
-    """Warnings for reading-list ids that name no advisory (the bot skips them), each with its line."""
+def reading_problems(path: Path, known: Collection[str]) -> list[Problem]:
+    """Warnings about the reading lists of a loadable ``triage.yaml``: none at all (users who paid are then
+    offered only the advisory closest to their story), or an id that names no advisory (the bot skips it),
+    each with its line."""
     document = read_yaml(path)
     reading = document.data.get("reading") if isinstance(document.data, dict) else None
+    if reading is None:
+        message = (
+            'is missing, so after "I already paid" users are offered only the advisory closest to what '
+            f"they wrote: add a list per region and a {DEFAULT_READING} one (docs/operators.md)"
+        )
+        return [document.problem(("reading",), message, "warning")]
     if not isinstance(reading, dict):
         return []
     return [

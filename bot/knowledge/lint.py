@@ -23,7 +23,7 @@ from bot.core.labelled import load_labelled_messages_from
 from bot.core.red_flags import RedFlagSet, load_red_flags_from
 from bot.core.routing import load_intents
 from bot.core.scam_names import load_scam_names
-from bot.core.triage import load_triage, unknown_reading_problems
+from bot.core.triage import load_triage, reading_problems
 from bot.knowledge.lint_advisories import (
     duplicate_content_problems,
     explain,
@@ -102,7 +102,7 @@ def _raising(name: str, loader: Callable[[Path], object]) -> Callable[[Path, Lin
 
 def _reading_problems(knowledge_dir: Path, advisory_ids: set[str]) -> list[Problem]:
     try:
-        return unknown_reading_problems(knowledge_dir / "triage.yaml", advisory_ids)
+        return reading_problems(knowledge_dir / "triage.yaml", advisory_ids)
     except KnowledgeFileError:
         return []  # already reported by the triage.yaml check
 
