@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from bot.core.check_text import CHINESE_CHECK_NOTE, OTHER_SCRIPT_NOTE, next_steps
+from bot.core.check_text import CHINESE_CHECK_NOTE, CHINESE_VERDICT_NOTES, OTHER_SCRIPT_NOTE, next_steps
 from bot.core.checks import MAX_CHECK_CHARS, check_message, risk_level
 from bot.core.eval_messages import evaluate, load_messages, main
 from bot.core.indicator_data import IndicatorData
@@ -102,14 +102,30 @@ def test_a_low_check_of_text_in_another_script_says_signs_may_have_been_missed(
     assert OTHER_SCRIPT_NOTE not in multilingual.summary
 
 
-def test_a_warning_found_in_text_in_another_script_is_reported_without_the_note(
+def test_a_warning_found_in_text_in_chinese_is_reported_and_said_in_chinese_too(
     flags: RedFlagSet, indicators: IndicatorData
 ) -> None:
-    """Links are read whatever the script: a raw-IP link in a Chinese message is a warning sign."""
+    """Links are read whatever the script: a raw-IP link in a Chinese message is a warning sign, and whoever
+    pasted the message reads the medium verdict in Chinese too, without the "signs may be missed" note."""
     result = check(CHINESE_PARCEL_NOTICE + " http://185.23.41.7/7-eleven/pay", flags, indicators)
     assert result.risk == "medium"
     assert [s.name for s in result.signals] == ["raw-ip-link"]
     assert OTHER_SCRIPT_NOTE not in result.summary
+    assert result.summary.endswith("\n" + CHINESE_VERDICT_NOTES["medium"])
+    # The same with a blocklisted number is high, said in Chinese as high; and with english_only off too.
+    for english_only in (True, False):
+        high = check(
+            CHINESE_PARCEL_NOTICE + " 查詢請致電 +44 7700 900123",
+            flags,
+            indicators,
+            english_only=english_only,
+        )
+        assert high.risk == "high" and high.summary.endswith("\n" + CHINESE_VERDICT_NOTES["high"])
+    # Not for the same verdict on English text, nor on text in another script that is not Chinese.
+    english = check("Your parcel is waiting: pay at http://185.23.41.7/7-eleven/pay", flags, indicators)
+    assert english.risk == "medium" and "\n" not in english.summary
+    russian = check("Здравствуйте, посылка ждёт вас: http://185.23.41.7/pay", flags, indicators)
+    assert russian.risk == "medium" and "\n" not in russian.summary
 
 
 def test_a_strong_scam_is_high_with_stop_steps_and_the_hotline(

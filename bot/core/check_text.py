@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot.core.hotlines import format_hotlines_inline, reporting_contacts
 from bot.core.red_flags import RedFlagSet
 from bot.core.results import Hotline, RegionHotlines, Risk, Signal
-from bot.core.script import has_chinese
+from bot.core.script import has_chinese, other_script
 
 MAX_FLAG_ADVICE = 3
 NOT_SAFE = "That does not mean it is safe: scammers change their wording all the time."
@@ -38,6 +38,23 @@ CHINESE_CHECK_NOTE = (
     "我只讀得懂英文，可能漏看了警告信號。如有疑問，請撥打熱線電話。\n"
     "我只读得懂英文，可能漏看了警告信号。如有疑问，请拨打热线电话。"
 )
+# A medium or high verdict on a message written in Chinese, said in Chinese too (traditional, then
+# simplified), since whoever pasted it may not read the English reply. High: "This message shows clear signs
+# of a scam: do not pay, reply or click its links. If in doubt, call the hotline." Medium: "This message
+# shows warning signs common in scams: before doing what it asks, check with the sender yourself, on an
+# official number or website you already know. If in doubt, call the hotline."
+CHINESE_VERDICT_NOTES: dict[Risk, str] = {
+    "high": (
+        "這則訊息有明顯的詐騙跡象：不要付款、不要回覆，也不要點擊裡面的連結。如有疑問，請撥打熱線電話。\n"
+        "这则信息有明显的诈骗迹象：不要付款、不要回复，也不要点击里面的链接。如有疑问，请拨打热线电话。"
+    ),
+    "medium": (
+        "這則訊息有詐騙常見的警告信號：照做之前，請用你已知的官方電話或網站，自行向對方查證。"
+        "如有疑問，請撥打熱線電話。\n"
+        "这则信息有诈骗常见的警告信号：照做之前，请用你已知的官方电话或网站，自行向对方核实。"
+        "如有疑问，请拨打热线电话。"
+    ),
+}
 TRUNCATED_NOTE = "The message was very long: only its first {limit:,} characters were checked."
 
 
@@ -54,8 +71,7 @@ def summary_text(
 
     ``warning`` is the phrase that makes the message read as a warning about scams; ``everyday`` says it
     reads like everyday messages despite its weak signs (its risk is low in both cases). ``script_note``
-    (see :func:`other_script_note`) ends a low verdict on a message written in a script the checks do not
-    read.
+    (see :func:`script_note`) follows on a line of its own.
     """
     labels = ", ".join(s.label for s in signals)
     if everyday:
@@ -81,17 +97,25 @@ def summary_text(
         text = f"No strong warning sign was found, only a weak hint: {labels}. {NOT_SAFE}"
     else:
         text = f"No known warning sign was found in this message. {NOT_SAFE}"
-    if script_note and risk == "low":
-        text += " " + script_note
     if checked_chars is not None:
         text += " " + TRUNCATED_NOTE.format(limit=checked_chars)
+    if script_note:
+        text += "\n" + script_note
     return text
 
 
-def other_script_note(text: str) -> str:
-    """What a low verdict on ``text``, written mostly in another script, adds: signs may have been missed
-    (said in Chinese too when the message is Chinese)."""
-    return OTHER_SCRIPT_NOTE + ("\n" + CHINESE_CHECK_NOTE if has_chinese(text) else "")
+def script_note(text: str, risk: Risk, *, english_only: bool = True) -> str | None:
+    """What the verdict on ``text`` adds when ``text`` is written mostly in another script, else None.
+
+    A low verdict says warning signs may have been missed (in Chinese too when the message is Chinese),
+    unless ``english_only`` is off (the operator's model and phrases read other scripts). A medium or high
+    verdict on a message in Chinese is said again in Chinese (:data:`CHINESE_VERDICT_NOTES`).
+    """
+    if (risk == "low" and not english_only) or not other_script(text):
+        return None
+    if risk == "low":
+        return OTHER_SCRIPT_NOTE + ("\n" + CHINESE_CHECK_NOTE if has_chinese(text) else "")
+    return CHINESE_VERDICT_NOTES[risk] if has_chinese(text) else None
 
 
 def next_steps(

@@ -58,7 +58,7 @@ from bot.core.answers import (
     prefer_region,
     text_hash,
 )
-from bot.core.check_text import next_steps, other_script_note, summary_text
+from bot.core.check_text import next_steps, script_note, summary_text
 from bot.core.exemplars import ExemplarSet
 from bot.core.flag_matching import (
     MAX_EVIDENCE,
@@ -73,7 +73,6 @@ from bot.core.indicators import IndicatorReport, analyse_indicators
 from bot.core.links import defang_text
 from bot.core.red_flags import RedFlagSet, Thresholds
 from bot.core.results import CheckResult, Citation, RegionHotlines, Risk, Signal
-from bot.core.script import other_script
 from bot.core.similarity import (
     Resemblance,
     SimilarityRule,
@@ -169,7 +168,6 @@ def check_message(
         and reads_everyday(evidence.resemblance, rule)
     )
     risk = "low" if warning or everyday else risk
-    unread = english_only and risk == "low" and other_script(checked)  # read only when it can matter
     return CheckResult(
         message_hash=text_hash(text),
         risk=risk,
@@ -179,7 +177,7 @@ def check_message(
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
             everyday=everyday,
-            script_note=other_script_note(checked) if unread else None,
+            script_note=script_note(checked, risk, english_only=english_only),
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),
