@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from bot.bench.asking import abstention_rows, named_scam_rows, off_topic_rows, paid_story_rows
+from bot.bench.core_scenario import core_scenario_rows
 from bot.bench.dev_questions import (
     first_citations,
     load_dev_questions,
@@ -248,6 +249,7 @@ def run_core_bench(core: FraudCore, eval_dir: Path, baseline: Encoder | None = N
         ("Abstention", lambda: abstention_rows(core, eval_dir)),
         ("Questions next to the topic: the off-topic gate", lambda: off_topic_rows(core, eval_dir)),
         ("Questions that name a scam", lambda: named_scam_rows(core, eval_dir)),
+        ("The core scenario in a few words, and long stories", lambda: core_scenario_rows(core, eval_dir)),
         ('What to read after "I already paid"', lambda: paid_story_rows(core, eval_dir)),
         ("What `ask` cites first in each region", lambda: region_rows(core, eval_dir)),
         ("Routing", lambda: routing_rows(core, eval_dir)),
