@@ -47,3 +47,14 @@ def test_chinese_characters_are_told_from_other_scripts() -> None:
         and not has_chinese("こんにちは")
         and not has_chinese("Is this a scam?")
     )
+
+
+def test_the_quick_ascii_count_decides_as_counting_every_letter_does() -> None:
+    """other_script answers most text from its ASCII letters alone; it must agree with latin_share."""
+    pieces = ["ab", "Éé", "ü", "中文", "字", "при", "ت", " ", "12", "!?", "😀", "\n", "Ｆ"]
+    texts = [
+        "".join(pieces[(seed * 7 + i * 3) % len(pieces)] for i in range(seed % 23)) for seed in range(600)
+    ]
+    texts += ["ab 你好", "ab 你好你", "é中", "éé中", "ÉÉÉ ab 中中中中中"]
+    for text in texts:
+        assert other_script(text) == (latin_share(text) < 0.5), text

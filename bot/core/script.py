@@ -13,6 +13,7 @@ import functools
 import unicodedata
 
 LATIN_SHARE = 0.5  # text with fewer Latin letters than this share of its letters is "another script"
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 @functools.lru_cache(maxsize=8192)  # a long Chinese message repeats its characters: look each name up once
@@ -37,4 +38,9 @@ def has_chinese(text: str) -> bool:
 
 def other_script(text: str) -> bool:
     """Whether ``text`` is written mostly in a script other than Latin (Chinese, Cyrillic, Arabic ...)."""
+    # When its ASCII letters are at least as many as all its other characters, Latin letters are at least
+    # half its letters: decided in a few microseconds, where counting every letter takes ~0.3 ms at 4,096.
+    ascii_part = text.encode("ascii", "ignore")
+    if len(ascii_part.translate(None, _NOT_ASCII_LETTERS)) >= len(text) - len(ascii_part):
+        return False
     return latin_share(text) < LATIN_SHARE
