@@ -18,6 +18,7 @@ from bot.bench.core_scenario import (
     load_core_questions,
 )
 from bot.bench.dev_questions import answer_from_hits
+from bot.core.results import Answer, Citation
 from bot.core.service import ANSWER_HITS, FraudCore
 from bot.knowledge.loader import load_categories
 from bot.retrieval.search import Searcher
@@ -40,19 +41,26 @@ def test_the_files_hold_what_their_headers_say() -> None:
     assert stories["investment-livestream"] == 15 and len(stories) == 15
 
 
-def test_the_kind_asked_about_is_any_investment_kind_for_the_live_stream_scam(
-    real_searcher: Searcher,
-) -> None:
-    question = "a stranger added me to a whatsapp stock group where a teacher gives free tips, is it legit"
-    hits = real_searcher.search(question, ANSWER_HITS)
-    answer = answer_from_hits(real_searcher, question, hits, "UK", RetrievalSettings().answer_min_score)
-    assert answer.confident
-    cited = answer.citations[0].category
-    assert cites_kind_first("investment-livestream", answer) == (
-        cited in {"investment-livestream", "investment-platform", "pig-butchering"}
-    )
-    assert cites_kind_first("romance", answer) == (cited == "romance")
-    assert not cites_kind_first(NO_KIND, answer)
+def answer_citing(category: str, *, confident: bool = True) -> Answer:
+    citation = Citation("some-advisory", "A title", category, "An issuer", "2025-01-01", "https://x.example/")
+    return Answer("hash", confident, "text", (), (citation,) if confident else (), (), None, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("asked", "cited", "expected"),
+    [
+        ("investment-livestream", "investment-livestream", True),
+        ("investment-livestream", "investment-platform", True),  # the live-stream scam shades into these
+        ("investment-livestream", "pig-butchering", True),
+        ("investment-livestream", "phishing", False),
+        ("investment-platform", "investment-livestream", False),  # every other kind: only itself
+        ("romance", "romance", True),
+        (NO_KIND, "general", False),
+    ],
+)
+def test_the_kind_asked_about(asked: str, cited: str, expected: bool) -> None:
+    assert cites_kind_first(asked, answer_citing(cited)) is expected
+    assert not cites_kind_first(asked, answer_citing(cited, confident=False))
 
 
 def test_measured_reason_search_answers_the_core_scenario_and_fewer_legitimate_questions(
@@ -97,7 +105,7 @@ def test_the_bench_reports_every_set_with_its_baseline(core: FraudCore, tmp_path
         assert cells[4].endswith(" / –") == legitimate
 
 
-@pytest.mark.parametrize("name", CORE_FILES)
-def test_each_file_starts_with_where_it_came_from(name: str) -> None:
+@pytest.mark.parametrize(("name", "rule"), list(zip(CORE_FILES, ("rule Z19", "rule Z18"), strict=True)))
+def test_each_file_starts_with_where_it_came_from(name: str, rule: str) -> None:
     header = (EVAL / name).read_text(encoding="utf-8").split("\n- ", 1)[0]
-    assert "written 2026-12-05" in header and "blind" in header and "rule Z1" in header
+    assert "written 2026-12-05" in header and "blind" in header and rule in header

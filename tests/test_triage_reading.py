@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_without_reading_lists_the_help_keeps_its_steps_and_lists_only_the_story
         "it wants a 20% tax before I can withdraw"
     )
     assert ids(core.triage(story, region="UK").advisories) == ["fx-livestream", *FIXTURE_READING["UK"]]
-    template = load_triage(without_reading(knowledge_variant(tmp_path, "triage.yaml", "steps:", "steps:")))
+    template = load_triage(without_reading(Path(shutil.copy(TRIAGE, tmp_path / "triage.yaml"))))
     monkeypatch.setattr(core, "_data", dataclasses.replace(core._data, triage=template))
     assert ids(core.triage(story, region="UK").advisories) == ["fx-livestream"]
     bare = core.triage(region="UK")

@@ -60,15 +60,16 @@ def core_scenario_rows(core: FraudCore, eval_dir: Path) -> list[str]:
             answer_from_hits(core.searcher, text, hits, "UK", core.min_answer_score)
             for text, hits in zip(texts, found, strict=True)
         ]
-
-        def first(results: list[Answer], asked: list[dict[str, str]] = asked) -> str:
-            if asked[0]["category"] == NO_KIND:
-                return "–"
-            return str(sum(cites_kind_first(d["category"], a) for d, a in zip(asked, results, strict=True)))
-
         rows.append(
             f"| {len(texts)} {what} | {routes['question']} / {routes['paid']} / {routes['check']} / {other} "
-            f"| {sum(a.confident for a in answers)} | {first(answers)} "
-            f"| {sum(a.confident for a in bare)} / {first(bare)} |"
+            f"| {sum(a.confident for a in answers)} | {_kind_first_cell(asked, answers)} "
+            f"| {sum(a.confident for a in bare)} / {_kind_first_cell(asked, bare)} |"
         )
     return rows
+
+
+def _kind_first_cell(asked: list[dict[str, str]], answers: list[Answer]) -> str:
+    """How many of ``answers`` cite the kind asked about first; "–" for legitimate questions."""
+    if all(d["category"] == NO_KIND for d in asked):
+        return "–"
+    return str(sum(cites_kind_first(d["category"], a) for d, a in zip(asked, answers, strict=True)))

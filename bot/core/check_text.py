@@ -71,7 +71,7 @@ def summary_text(
 
     ``warning`` is the phrase that makes the message read as a warning about scams; ``everyday`` says it
     reads like everyday messages despite its weak signs (its risk is low in both cases). ``script_note``
-    (see :func:`script_note`) follows on a line of its own.
+    (see :func:`note_for_script`) follows on a line of its own.
     """
     labels = ", ".join(s.label for s in signals)
     if everyday:
@@ -104,7 +104,7 @@ def summary_text(
     return text
 
 
-def script_note(text: str, risk: Risk, *, english_only: bool = True) -> str | None:
+def note_for_script(text: str, risk: Risk, *, english_only: bool = True) -> str | None:
     """What the verdict on ``text`` adds when ``text`` is written mostly in another script, else None.
 
     A low verdict says warning signs may have been missed (in Chinese too when the message is Chinese),

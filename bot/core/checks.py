@@ -58,7 +58,7 @@ from bot.core.answers import (
     prefer_region,
     text_hash,
 )
-from bot.core.check_text import next_steps, script_note, summary_text
+from bot.core.check_text import next_steps, note_for_script, summary_text
 from bot.core.exemplars import ExemplarSet
 from bot.core.flag_matching import (
     MAX_EVIDENCE,
@@ -177,7 +177,7 @@ def check_message(
             checked_chars=MAX_CHECK_CHARS if len(text) > MAX_CHECK_CHARS else None,
             warning=warning,
             everyday=everyday,
-            script_note=script_note(checked, risk, english_only=english_only),
+            script_note=note_for_script(checked, risk, english_only=english_only),
         ),
         signals=tuple(signals),
         advisories=tuple(cite_advisories(evidence.matches, risk, region)),
