@@ -80,6 +80,11 @@ def intents_variant(tmp_path: Path, old: str, new: str) -> Path:
     return knowledge_variant(tmp_path, "intents.yaml", old, new)
 
 
+def triage_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the real ``triage.yaml`` in ``tmp_path`` with ``old`` replaced by ``new`` once."""
+    return knowledge_variant(tmp_path, "triage.yaml", old, new)
+
+
 @pytest.fixture(scope="session")
 def rules() -> IntentRules:
     """The router's phrase rules of the real ``intents.yaml``."""

@@ -5,19 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
+from bot.bench.asking import load_scope_questions
 from bot.core.answers import OFF_TOPIC_TEXT
 from bot.core.service import FraudCore
 
 EVAL = Path(__file__).resolve().parent / "eval"
-SCOPE_SETS = [EVAL / f"questions_scope_{key}.yaml" for key in "abc"]
 PIN = "how do i change my card PIN for Commonwealth Bank?"
 
 
 def questions(kind: str) -> list[str]:
-    items = [d for path in SCOPE_SETS for d in yaml.safe_load(path.read_text(encoding="utf-8"))]
-    return [d["text"] for d in items if d["set"] == kind]
+    return [d["text"] for d in load_scope_questions(EVAL, kind)]
 
 
 def test_a_banking_how_to_question_gets_the_honest_not_sure(core: FraudCore) -> None:

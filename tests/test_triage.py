@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import knowledge_variant
+from conftest import triage_variant
 
 from bot.bench.dev_questions import load_category_questions
 from bot.core.hotlines import hotlines_for, load_hotlines
@@ -106,10 +106,6 @@ def test_advisories_are_passed_through(template: TriageTemplate) -> None:
     assert build_triage(template, None).advisories == ()
 
 
-def variant(tmp_path: Path, old: str, new: str) -> Path:
-    return knowledge_variant(tmp_path, "triage.yaml", old, new)
-
-
 def problems_of(path: Path) -> list[str]:
     with pytest.raises(KnowledgeFileError) as caught:
         load_triage(path)
@@ -129,7 +125,7 @@ def problems_of(path: Path) -> list[str]:
     ],
 )
 def test_file_problems_are_named(tmp_path: Path, old: str, new: str, expected: str | None) -> None:
-    path = variant(tmp_path, old, new)
+    path = triage_variant(tmp_path, old, new)
     if expected is None:  # one blank fewer is still a template
         assert "Total lost: \n" in load_triage(path).evidence_template
         return

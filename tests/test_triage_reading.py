@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_READING, knowledge_variant
+from conftest import FIXTURE_READING, triage_variant
 
 from bot.core.hotlines import load_hotlines
 from bot.core.results import Citation
@@ -51,10 +51,6 @@ def test_the_bundled_lists_send_each_region_to_what_applies_there() -> None:
     assert {"HK", "SG", "UK"} <= set(own_recovery)
 
 
-def variant(tmp_path: Path, old: str, new: str) -> Path:
-    return knowledge_variant(tmp_path, "triage.yaml", old, new)
-
-
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -67,14 +63,14 @@ def variant(tmp_path: Path, old: str, new: str) -> Path:
 )
 def test_reading_list_problems_are_named(tmp_path: Path, old: str, new: str, expected: str) -> None:
     with pytest.raises(KnowledgeFileError) as caught:
-        load_triage(variant(tmp_path, old, new))
+        load_triage(triage_variant(tmp_path, old, new))
     found = [f"{p.field}: {p.message}" for p in caught.value.problems]
     assert any(problem.startswith(expected) for problem in found), found
     assert all(p.line is not None for p in caught.value.problems)
 
 
 def test_an_unknown_id_is_a_warning_with_its_line(tmp_path: Path) -> None:
-    path = variant(tmp_path, "hk-adcc-2026-fake-adcc-refunds]", "hk-adcc-fake-refunds]")
+    path = triage_variant(tmp_path, "hk-adcc-2026-fake-adcc-refunds]", "hk-adcc-fake-refunds]")
     load_triage(path)  # still a usable file
     known = {p.stem for p in (KNOWLEDGE / "advisories").glob("*.md")}
     [problem] = reading_problems(path, known)

@@ -119,14 +119,21 @@ def paid_story_rows(core: FraudCore, eval_dir: Path) -> list[str]:
     ]
 
 
-def off_topic_rows(core: FraudCore, eval_dir: Path) -> list[str]:
-    """``ask`` on the blind questions of ``questions_scope_*.yaml``: how many it answers, beside the same
-    asks without its off-topic gate (``answer_off_topic_probability`` 1)."""
-    items = [
+def load_scope_questions(eval_dir: Path, kind: str | None = None) -> list[dict[str, str]]:
+    """The entries (``set``, ``category``, ``text``) of every ``questions_scope_*.yaml``, of set ``kind``
+    ("adjacent", "in_scope", "named") or all."""
+    return [
         d
         for path in sorted(eval_dir.glob("questions_scope_*.yaml"))
         for d in yaml.safe_load(path.read_text(encoding="utf-8"))
+        if kind is None or d["set"] == kind
     ]
+
+
+def off_topic_rows(core: FraudCore, eval_dir: Path) -> list[str]:
+    """``ask`` on the blind questions of ``questions_scope_*.yaml``: how many it answers, beside the same
+    asks without its off-topic gate (``answer_off_topic_probability`` 1)."""
+    items = load_scope_questions(eval_dir)
     kinds = {
         "adjacent": "money and banking questions no advisory answers (fewer is better)",
         "in_scope": "questions about a scam situation",
